@@ -1,0 +1,66 @@
+/**
+ * Small helpers over node:util.parseArgs so every command reports bad options the same way:
+ * one line naming the option and what is wrong, thrown as a UserError (exit status 2).
+ */
+import { parseArgs } from 'node:util';
+import { UserError } from '../util/errors.js';
+
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export function parse(argv: string[], options: OptionSpec, command: string): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0];
+    throw new UserError(`genlab ${command}: ${msg}`);
+  }
+}
+
+export function str(a: ParsedArgs, name: string): string | undefined;
+export function str(a: ParsedArgs, name: string, fallback: string): string;
+export function str(a: ParsedArgs, name: string, fallback?: string): string | undefined {
+  const v = a.values[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string') throw new UserError(`--${name} takes a value`);
+  return v;
+}
+
+export function flag(a: ParsedArgs, name: string): boolean {
+  return a.values[name] === true;
+}
+
+/** An integer option; refuses fractions, NaN and values below `min`. */
+export function int(a: ParsedArgs, name: string, fallback: number | undefined, min = 0): number | undefined {
+  const v = str(a, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new UserError(`--${name} must be a whole number, got '${v}'`);
+  if (n < min) throw new UserError(`--${name} must be at least ${min}, got ${n}`);
+  return n;
+}
+
+/** A finite number option; refuses NaN, Infinity and values below `min`. */
+export function num(a: ParsedArgs, name: string, fallback: number | undefined, min = -Infinity): number | undefined {
+  const v = str(a, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UserError(`--${name} must be a finite number, got '${v}'`);
+  if (n < min) throw new UserError(`--${name} must be at least ${min}, got ${n}`);
+  return n;
+}
+
+/** One of a fixed set of strings. */
+export function choice<T extends string>(a: ParsedArgs, name: string, choices: readonly T[], fallback: T): T {
+  const v = str(a, name);
+  if (v === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(v)) {
+    throw new UserError(`--${name} must be one of ${choices.join('|')}, got '${v}'`);
+  }
+  return v as T;
+}

@@ -1,0 +1,8 @@
+/** A `genlab` sub-command: a name, a one-line summary, usage text and a run function. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Runs the command on the arguments after its name; resolves to the exit status. */
+  run(argv: string[]): Promise<number>;
+}

@@ -1,0 +1,1 @@
+export { UserError, userError } from '../util/errors.js';

@@ -1,0 +1,134 @@
+/**
+ * The contract between the shared training loop (src/train/loop.ts) and each model family
+ * (src/models/<family>/). The loop owns optimisers, learning-rate schedules, gradient
+ * clipping, EMA, checkpoints, resume, logging, sample grids and NaN stops; a model owns its
+ * networks, its loss and how it samples. Every config is plain JSON.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../util/rng.js';
+import type { Dataset } from '../data/index.js';
+import type { OptionSpec, ParsedArgs } from '../cli/args.js';
+
+/** An optimiser for one parameter group. Defaults are each model's paper's. */
+export interface OptimizerConfig {
+  kind: 'adam' | 'rmsprop' | 'sgd';
+  /** Peak learning rate (after warm-up). */
+  lr: number;
+  /** Adam: beta1 / beta2 / epsilon; RMSprop: decay (as beta2) / epsilon; SGD: momentum (as beta1). */
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
+
+/** Learning rate at step s: linear warm-up from 0 over `warmupSteps`, then `decay` to `minRatio` x peak at the last step. */
+export interface LrScheduleConfig {
+  warmupSteps: number;
+  decay: 'constant' | 'linear' | 'cosine';
+  minRatio: number;
+}
+
+/** Settings every run shares, whatever the model. */
+export interface TrainingConfig {
+  /** Data source spec, e.g. "mnist", "fashion-mnist", "toy:eight-gaussians" (src/data). */
+  data: string;
+  /** Length of the run in optimiser steps; `epochs` converts to steps when given instead. */
+  steps: number;
+  epochs: number | null;
+  batch: number;
+  seed: number;
+  /** Parameter-group name -> optimiser; a model lists its groups in `paramGroups()`. */
+  optimizers: Record<string, OptimizerConfig>;
+  schedule: LrScheduleConfig;
+  /** Clip each group's global gradient norm to this value; null for no clipping. */
+  clipGradNorm: number | null;
+  /** EMA of the weights of the model's `emaGroups`; decay per step, with warm-up min(decay, (1+s)/(10+s)). */
+  ema: { decay: number } | null;
+  /** Periods in steps (0 = never): metrics line, sample grid, checkpoint. */
+  logEvery: number;
+  sampleEvery: number;
+  checkpointEvery: number;
+  /** How many checkpoints to keep (the newest). */
+  keepCheckpoints: number;
+}
+
+/** A run's full config as saved to RUN/config.json. */
+export interface RunConfig<M = unknown> {
+  genlab: string; // version that wrote it
+  model: string; // family name, e.g. "vae"
+  training: TrainingConfig;
+  modelConfig: M;
+}
+
+/** Scalar diagnostics of one step, written to metrics.jsonl. `loss` is the one checked for NaN. */
+export type StepMetrics = Record<string, number>;
+
+export interface OptimizeResult {
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+}
+
+/** What a model's trainStep can ask of the loop. */
+export interface StepContext {
+  step: number;
+  /** This step's random stream (forked from the run's Rng, so resumes are exact). */
+  rng: Rng;
+  /**
+   * Minimises `lossFn` over the variables of parameter group `group`: computes gradients,
+   * clips, applies the group's optimiser at the scheduled learning rate. `lossFn` runs inside
+   * a tidy; it may return extra named scalars in `aux`, which are read back as numbers.
+   */
+  optimize(group: string, lossFn: () => tf.Scalar, aux?: () => Record<string, tf.Scalar>): OptimizeResult & { aux: Record<string, number> };
+}
+
+export interface Batch {
+  x: tf.Tensor; // [B, H, W, C] images or [B, 2] points
+  y?: tf.Tensor1D; // int32 labels when the source has them
+}
+
+/** A model instance that the loop can train, checkpoint and sample from. */
+export interface TrainableModel {
+  /** Every variable to checkpoint (parameters and buffers), by stable dotted name. */
+  namedVariables(): [string, tf.Variable][];
+  /** Parameter groups, each trained by its own optimiser: e.g. {model: [...]}, or {generator, discriminator}. */
+  paramGroups(): Record<string, tf.Variable[]>;
+  /** Groups whose EMA copy is used for sampling (empty for none). */
+  emaGroups(): string[];
+  /** One training step on a batch; returns the step's metrics (must include `loss`). Leaves no tensors behind. */
+  trainStep(batch: Batch, ctx: StepContext): StepMetrics;
+  /**
+   * Samples for periodic grids and `genlab sample`: images in [0, 1] as [n, H, W, C], or points [n, 2].
+   * Called with the EMA weights swapped in when the run keeps an EMA.
+   */
+  sample(n: number, rng: Rng): tf.Tensor;
+  /** Switch batch norm / dropout between training and evaluation behaviour. */
+  setTraining(on: boolean): void;
+  dispose(): void;
+}
+
+/** Facts about the data a model is built for. */
+export interface DataShape {
+  kind: 'images' | 'points';
+  /** [H, W, C] for images, [2] for points. */
+  shape: number[];
+  numClasses: number | null;
+}
+
+/** A model family: how to make its default config, build it, and train it from the CLI. */
+export interface ModelFamily<M = unknown> {
+  name: string;
+  summary: string;
+  /** Defaults of the model config for this data, and training defaults that give a useful result on it. */
+  defaults(data: DataShape, source: string): { model: M; training: Partial<TrainingConfig> };
+  /** Throws UserError on a bad model config (unknown keys, NaN, negative sizes...). */
+  validate(config: M): void;
+  /** Builds the networks with weights drawn from rng. */
+  create(config: M, data: DataShape, rng: Rng): TrainableModel;
+  /** Extra CLI options of `genlab train <name>` (e.g. --latent) and how they override the model config. */
+  cliOptions: OptionSpec;
+  fromArgs(args: ParsedArgs, config: M): M;
+  /** Data preparation for a batch: scaling and binarisation. */
+  dataOptions(config: M): { scaling: 'unit' | 'symmetric'; binarize: 'none' | 'dynamic' | 'threshold' };
+}
+
+export type { Dataset };
