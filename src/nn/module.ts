@@ -7,6 +7,8 @@
  * a plain method; a module never owns an optimizer.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients; training needs every op's gradient.
+import '../backend/register_gradients.js';
 
 export abstract class Module {
   private readonly ownParams = new Map<string, tf.Variable>();
