@@ -116,11 +116,11 @@ test('L_{t-1} in KL form equals the weighted eps-MSE plus its constant', () => {
       const xt = qSample(linear, x0, t, eps);
       const muQ = posteriorMean(linear, x0, xt, t);
       const muP = epsMean(linear, xt, epsHat, t);
-      const kl = gaussianKl(muQ, linear.posteriorVariance[t], muP, sigma2).arraySync();
+      const kl = gaussianKl(muQ, linear.posteriorVariance[t], muP, sigma2).arraySync() as number[];
       const bt = linear.betas[t];
       const w = (bt * bt) / (2 * sigma2 * linear.alphas[t] * (1 - linear.alphaBar[t]));
       const constant = 0.5 * D * (Math.log(sigma2 / linear.posteriorVariance[t]) + linear.posteriorVariance[t] / sigma2 - 1);
-      const mse = tf.sum(tf.square(tf.sub(eps, epsHat)), 1).arraySync();
+      const mse = tf.sum(tf.square(tf.sub(eps, epsHat)), 1).arraySync() as number[];
       for (let i = 0; i < 3; i++) {
         const expected = w * mse[i] + constant;
         assert.ok(Math.abs(kl[i] - expected) <= 1e-3 * Math.max(1, Math.abs(expected)), `t=${t} i=${i}: ${kl[i]} vs ${expected}`);
