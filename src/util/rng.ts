@@ -6,6 +6,8 @@
  * Generator: xoshiro128** (Blackman & Vigna), 128 bits of state in four uint32 words,
  * seeded through splitmix32 so that nearby seeds give unrelated streams.
  */
+import { boxMuller } from '../distributions/box_muller.js';
+
 export type RngState = [number, number, number, number];
 
 function splitmix32(seed: number): () => number {
@@ -74,17 +76,16 @@ export class Rng {
   }
 
   /**
-   * Standard normal samples by the Box-Muller transform:
+   * Normal samples N(mean, std^2) by the Box-Muller transform (src/distributions/box_muller.ts):
    *   z0 = sqrt(-2 ln u1) cos(2 pi u2),  z1 = sqrt(-2 ln u1) sin(2 pi u2),  u1, u2 ~ U(0, 1)
    * Both outputs of each pair are used; an odd length drops the last sine.
    */
   normalArray(n: number, mean = 0, std = 1): Float32Array {
     const out = new Float32Array(n);
     for (let i = 0; i < n; i += 2) {
-      const r = Math.sqrt(-2 * Math.log(this.uniformOpen()));
-      const theta = 2 * Math.PI * this.uniform();
-      out[i] = mean + std * r * Math.cos(theta);
-      if (i + 1 < n) out[i + 1] = mean + std * r * Math.sin(theta);
+      const [z0, z1] = boxMuller(this.uniformOpen(), this.uniform());
+      out[i] = mean + std * z0;
+      if (i + 1 < n) out[i + 1] = mean + std * z1;
     }
     return out;
   }
