@@ -1,0 +1,66 @@
+/** Times the workloads: warm-up steps, then the median of N timed steps. */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../util/rng.js';
+import type { WorkloadSpec } from './workload.js';
+
+export interface WorkloadTiming {
+  params: number;
+  median_ms: number | null;
+  min_ms: number | null;
+  error?: string;
+  /** Top kernels by total time over one step, when profiled. */
+  profile?: { kernel: string; ms: number; calls: number }[];
+}
+
+export interface RunOptions {
+  steps: number;
+  warmup: number;
+  profile: boolean;
+  onProgress?: (msg: string) => void;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export async function timeWorkload(spec: WorkloadSpec, opts: RunOptions): Promise<WorkloadTiming> {
+  let w: ReturnType<WorkloadSpec['build']> | null = null;
+  try {
+    w = spec.build(new Rng(0));
+    for (let i = 0; i < opts.warmup; i++) w.step();
+    const times: number[] = [];
+    for (let i = 0; i < opts.steps; i++) {
+      const t0 = performance.now();
+      w.step();
+      times.push(performance.now() - t0);
+      opts.onProgress?.(`${spec.name}: step ${i + 1}/${opts.steps} ${times[i].toFixed(1)} ms`);
+    }
+    const result: WorkloadTiming = { params: w.params, median_ms: median(times), min_ms: Math.min(...times) };
+    if (opts.profile) result.profile = await profileStep(w);
+    return result;
+  } catch (e) {
+    return { params: w?.params ?? 0, median_ms: null, min_ms: null, error: (e as Error).message.split('\n')[0] };
+  } finally {
+    w?.dispose();
+  }
+}
+
+/** Per-kernel wall time of one step, from tf.profile (kernels are timed as they run). */
+async function profileStep(w: { step(): number }): Promise<{ kernel: string; ms: number; calls: number }[]> {
+  const info = await tf.profile(() => {
+    w.step();
+  });
+  const byName = new Map<string, { ms: number; calls: number }>();
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += ms;
+    e.calls += 1;
+    byName.set(k.name, e);
+  }
+  return [...byName.entries()]
+    .map(([kernel, v]) => ({ kernel, ms: v.ms, calls: v.calls }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 12);
+}
