@@ -1,0 +1,25 @@
+/**
+ * genlab's training kernel pack for tfjs-backend-wasm: gradients that are missing upstream
+ * or run as scalar loops, rebuilt on the XNNPACK kernels the backend already has.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { builtin } from './wasm_ops.js';
+import { conv2dBackpropFilterConfig } from './conv2d_backprop_filter.js';
+import { conv2dBackpropInputConfig } from './conv2d_backprop_input.js';
+import { batchMatMulConfig } from './batch_mat_mul.js';
+
+export const KERNEL_PACK: KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, batchMatMulConfig];
+
+let registered = false;
+
+/** Registers the pack for backend 'wasm' (once). Built-ins that the pack composes are captured first. */
+export function registerWasmKernelPack(): void {
+  if (registered) return;
+  for (const name of ['Conv2D', 'Transpose', 'Reshape', 'Slice', 'PadV2', 'Reverse', 'BatchMatMul']) builtin(name);
+  for (const k of KERNEL_PACK) {
+    if (tf.getKernel(k.kernelName, 'wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel(k);
+  }
+  registered = true;
+}
