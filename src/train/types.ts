@@ -57,6 +57,8 @@ export interface RunConfig<M = unknown> {
   model: string; // family name, e.g. "vae"
   training: TrainingConfig;
   modelConfig: M;
+  /** Shape of the training data, recorded so a run can be sampled without loading its data. */
+  dataShape?: DataShape;
 }
 
 /** Scalar diagnostics of one step, written to metrics.jsonl. `loss` is the one checked for NaN. */
@@ -129,6 +131,17 @@ export interface ModelFamily<M = unknown> {
   fromArgs(args: ParsedArgs, config: M): M;
   /** Data preparation for a batch: scaling and binarisation. */
   dataOptions(config: M): { scaling: 'unit' | 'symmetric'; binarize: 'none' | 'dynamic' | 'threshold' };
+  /** Extra figures at each sample period (e.g. the GAN playground); called with EMA weights in place. */
+  onSample?(model: TrainableModel, info: { dir: string; step: number; data: Dataset }): Promise<void>;
+  /** HTML fragments for the run report (figures the family writes into the run directory). */
+  reportSections?(runDir: string): Promise<string[]>;
+  /** Likelihood metrics for `genlab eval` (e.g. ELBO/IWAE, the diffusion bound), keyed as in its JSON. */
+  likelihoodMetrics?(model: TrainableModel, dataset: Dataset, opts: { k: number; n?: number; rng: Rng; metrics?: string[] }): Promise<Record<string, number> | object>;
+  /** Extra options of `genlab sample` for this family (e.g. DDPM's --sampler, --steps, --eta, --trajectory). */
+  sampleCli?: {
+    options: OptionSpec;
+    run(model: TrainableModel, args: ParsedArgs, opts: { n: number; seed: number; out: string }): Promise<void>;
+  };
 }
 
 export type { Dataset };

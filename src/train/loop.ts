@@ -1,0 +1,237 @@
+/**
+ * The training loop every model family shares (src/train/types.ts has the contract):
+ * data, seeded batches, per-group optimisers with warm-up schedules and gradient clipping,
+ * EMA, metrics.jsonl, periodic sample grids, atomic checkpoints, exact resume, NaN stop,
+ * Ctrl-C handling and a closing report.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { appendFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng } from '../util/rng.js';
+import { UserError } from '../util/errors.js';
+import { loadSource, Batcher, type Dataset } from '../data/index.js';
+import type { ModelFamily, RunConfig, StepContext, TrainableModel, OptimizeResult } from './types.js';
+import { makeOptimizer, type Optimizer } from './optimizers.js';
+import { learningRate } from './schedule.js';
+import { clipByGlobalNorm } from './clip.js';
+import { Ema } from './ema.js';
+import { saveCheckpoint, latestCheckpoint, loadCheckpoint, readRunConfig, stepName, type TrainState } from './checkpoint.js';
+import { sameModel } from './config.js';
+import { assignByName, saveWeights } from '../io/weights.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { Progress } from './progress.js';
+import { dataShapeOf } from './data_shape.js';
+import { writeSamplesPicture } from './samples.js';
+import { writeReport } from './report.js';
+
+export interface TrainOptions {
+  out: string;
+  resume: boolean;
+  backend: string;
+  /** Called with each log line (default: stderr via Progress). */
+  quiet?: boolean;
+  /** For tests: stop after this step as if interrupted. */
+  stopAfter?: number;
+}
+
+export interface TrainResult {
+  step: number;
+  status: 'done' | 'interrupted' | 'nan';
+  lastMetrics: Record<string, number>;
+  seconds: number;
+}
+
+export class NanLossError extends Error {}
+
+/** The model's run-level randomness: one seed splits into init, data, per-step and picture streams. */
+function streams(seed: number): { init: Rng; data: Rng; step: Rng; picture: number } {
+  const root = new Rng(seed);
+  return { init: root.fork(), data: root.fork(), step: root.fork(), picture: root.nextUint32() };
+}
+
+async function prepareOut(out: string, resume: boolean, config: RunConfig): Promise<string | null> {
+  if (resume) {
+    const ckpt = await latestCheckpoint(out);
+    if (!ckpt) throw new UserError(`--resume: ${out} has no checkpoint to resume from`);
+    const saved = await readRunConfig(out);
+    const diff = sameModel(saved, config);
+    if (diff) throw new UserError(`--resume: ${diff} (${join(out, 'config.json')})`);
+    return ckpt;
+  }
+  if (existsSync(out) && (await readdir(out)).length > 0) {
+    throw new UserError(`--out ${out} already exists and is not empty; pass --resume to continue it or choose another directory`);
+  }
+  return null;
+}
+
+export async function train(family: ModelFamily, config: RunConfig, opts: TrainOptions): Promise<TrainResult> {
+  const t = config.training;
+  const ckptDir = await prepareOut(opts.out, opts.resume, config);
+  const ds: Dataset = await loadSource(t.data, { split: 'train' });
+  const shape = dataShapeOf(ds);
+  const rngs = streams(t.seed);
+  const model: TrainableModel = family.create(config.modelConfig, shape, rngs.init);
+  const dataOpts = family.dataOptions(config.modelConfig);
+  const batcher = new Batcher(ds, {
+    batchSize: Math.min(t.batch, ds.n),
+    rng: rngs.data,
+    ...(ds.kind === 'images' ? { scaling: dataOpts.scaling, binarize: dataOpts.binarize } : {}),
+  });
+  const totalSteps = t.epochs !== null ? t.epochs * batcher.stepsPerEpoch : t.steps;
+
+  const groups = model.paramGroups();
+  const optimizers = new Map<string, Optimizer>();
+  for (const g of Object.keys(groups)) {
+    const oc = t.optimizers[g];
+    if (!oc) throw new UserError(`config: training.optimizers has no entry for parameter group '${g}' (groups: ${Object.keys(groups).join(', ')})`);
+    optimizers.set(g, makeOptimizer(oc));
+  }
+  const named = model.namedVariables();
+  const nameOf = new Map(named.map(([n, v]) => [v, n] as const));
+  const emaParams: [string, tf.Variable][] = t.ema ? model.emaGroups().flatMap((g) => groups[g].map((v) => [nameOf.get(v)!, v] as [string, tf.Variable])) : [];
+  const ema = t.ema && emaParams.length ? new Ema(t.ema.decay, emaParams) : null;
+
+  let step = 0;
+  let elapsedBefore = 0;
+  if (ckptDir) {
+    const c = await loadCheckpoint(ckptDir);
+    assignByName(named, c.variables, ckptDir);
+    if (ema && c.ema) for (const [n, v] of ema.shadow) v.assign(c.ema.get(n)!);
+    for (const [g, opt] of optimizers) {
+      const slots = new Map<string, tf.Tensor>();
+      for (const [k, v] of c.optimizer) if (k.startsWith(`${g}/`)) slots.set(k.slice(g.length + 1), v);
+      opt.load({ step: c.state.optimizerSteps[g] ?? 0, slots }, groups[g]);
+    }
+    batcher.restore(c.state.batcher);
+    rngs.step = new Rng(c.state.rng);
+    step = c.state.step;
+    elapsedBefore = c.state.elapsedSeconds;
+    tf.dispose([...c.variables.values(), ...(c.ema ? [...c.ema.values()] : []), ...c.optimizer.values()]);
+  } else {
+    await mkdir(opts.out, { recursive: true });
+  }
+  config.dataShape = shape;
+  await writeFileAtomic(join(opts.out, 'config.json'), JSON.stringify(config, null, 2));
+  await mkdir(join(opts.out, 'samples'), { recursive: true });
+
+  const progress = new Progress(totalSteps, step);
+  const say = (m: string) => (opts.quiet ? undefined : progress.message(m));
+  say(`genlab train ${config.model}: ${opts.backend}; data ${t.data} (${ds.n} ${ds.kind === 'images' ? 'images' : 'points'}); ${totalSteps} steps of ${t.batch}; ${Object.values(groups).reduce((s, g) => s + g.reduce((a, v) => a + v.size, 0), 0)} parameters; run ${opts.out}`);
+  if (step > 0) say(`resuming at step ${step}`);
+
+  const checkpoint = async (): Promise<void> => {
+    const optimizerSlots: [string, tf.Tensor][] = [];
+    const optimizerSteps: Record<string, number> = {};
+    for (const [g, opt] of optimizers) {
+      const s = opt.state();
+      optimizerSteps[g] = s.step;
+      for (const [k, v] of s.slots) optimizerSlots.push([`${g}/${k}`, v]);
+    }
+    const state: TrainState = { step, rng: rngs.step.state(), batcher: batcher.state(), elapsedSeconds: elapsedBefore + (performance.now() - start) / 1000, optimizerSteps };
+    await saveCheckpoint(opts.out, config, { variables: named, ema: ema ? [...ema.shadow.entries()] : null, optimizer: optimizerSlots, state }, t.keepCheckpoints);
+  };
+
+  const pictureRng = () => new Rng(rngs.picture);
+  const reference = ds.kind === 'points' ? ds.points.subarray(0, 2 * Math.min(ds.n, 2000)) : undefined;
+  const markers = ds.kind === 'points' ? ds.modes : undefined;
+  const writeSamples = async (): Promise<void> => {
+    model.setTraining(false);
+    const draw = () => model.sample(ds.kind === 'images' ? 64 : 2000, pictureRng());
+    const s = ema ? ema.withShadow(draw) : draw();
+    model.setTraining(true);
+    await writeSamplesPicture(join(opts.out, 'samples', `${stepName(step)}.png`), s, { reference, markers });
+    if (family.onSample) await (ema ? ema.withShadowAsync(() => family.onSample!(model, { dir: opts.out, step, data: ds })) : family.onSample(model, { dir: opts.out, step, data: ds }));
+    s.dispose();
+  };
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  const start = performance.now();
+  let lastMetrics: Record<string, number> = {};
+  let status: TrainResult['status'] = 'done';
+  model.setTraining(true);
+  try {
+    while (step < totalSteps) {
+      const batch = batcher.next();
+      const ctx: StepContext = {
+        step,
+        rng: rngs.step,
+        optimize: (group, lossFn, aux) => optimizeGroup(group, lossFn, aux),
+      };
+      const optimizeGroup = (group: string, lossFn: () => tf.Scalar, aux?: () => Record<string, tf.Scalar>): OptimizeResult & { aux: Record<string, number> } => {
+        const vars = groups[group];
+        const opt = optimizers.get(group);
+        if (!vars || !opt) throw new Error(`optimize: unknown parameter group '${group}'`);
+        let auxValues: Record<string, number> = {};
+        const { value, grads } = tf.variableGrads(() => {
+          const loss = lossFn();
+          if (aux) {
+            const a = aux();
+            auxValues = Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v.dataSync()[0]]));
+          }
+          return loss;
+        }, vars);
+        const list = vars.map((v) => grads[v.name]);
+        const clipped = clipByGlobalNorm(list, t.clipGradNorm);
+        const lr = learningRate(step, totalSteps, opt.config.lr, t.schedule);
+        opt.apply(vars, clipped.grads, lr);
+        const loss = value.dataSync()[0];
+        tf.dispose([value, ...clipped.grads]);
+        return { loss, gradNorm: clipped.norm, aux: auxValues };
+      };
+      const metrics = model.trainStep(batch, ctx);
+      tf.dispose([batch.x, ...(batch.y ? [batch.y] : [])]);
+      const bad = Object.entries(metrics).find(([k, v]) => (k === 'loss' || k.endsWith('_loss')) && !Number.isFinite(v));
+      if (bad) {
+        status = 'nan';
+        progress.finish();
+        throw new NanLossError(`step ${step + 1}: ${bad[0]} is ${bad[1]}; stopped, the last good checkpoint is kept (lower --lr or set --clip)`);
+      }
+      step += 1;
+      if (ema) ema.update(step);
+      lastMetrics = metrics;
+      const logNow = t.logEvery > 0 && (step % t.logEvery === 0 || step === totalSteps);
+      if (logNow) {
+        const lr = learningRate(step - 1, totalSteps, [...optimizers.values()][0].config.lr, t.schedule);
+        await appendFile(join(opts.out, 'metrics.jsonl'), JSON.stringify({ step, time: +((performance.now() - start) / 1000 + elapsedBefore).toFixed(3), lr, ...metrics }) + '\n');
+      }
+      if (!opts.quiet) progress.update(step, metrics, logNow);
+      if (t.sampleEvery > 0 && step % t.sampleEvery === 0) await writeSamples();
+      const stopNow = interrupted || (opts.stopAfter !== undefined && step >= opts.stopAfter);
+      if ((t.checkpointEvery > 0 && step % t.checkpointEvery === 0) || stopNow) await checkpoint();
+      if (stopNow) {
+        status = 'interrupted';
+        break;
+      }
+    }
+    if (status === 'done') {
+      if (t.checkpointEvery === 0 || step % t.checkpointEvery !== 0) await checkpoint();
+      if (t.sampleEvery === 0 || step % t.sampleEvery !== 0) await writeSamples();
+      await exportModel(opts.out, config, named, ema);
+      await writeReport(opts.out, family).catch((e: Error) => say(`report not written: ${e.message}`));
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.finish();
+    ema?.dispose();
+    for (const o of optimizers.values()) o.dispose();
+    model.dispose();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  if (status === 'interrupted' && !opts.quiet) progress.message(`interrupted at step ${step}; checkpoint written; continue with --resume`);
+  if (status === 'done' && !opts.quiet) progress.message(`done: ${step} steps in ${Progress.format(seconds)}; model in ${join(opts.out, 'model')}, report ${join(opts.out, 'report.html')}`);
+  return { step, status, lastMetrics, seconds };
+}
+
+/** RUN/model: the weights to sample with (EMA weights where kept), in the tfjs weights format. */
+async function exportModel(out: string, config: RunConfig, named: [string, tf.Variable][], ema: Ema | null): Promise<void> {
+  const tensors: [string, tf.Tensor][] = named.map(([n, v]) => [n, ema?.shadow.get(n) ?? v]);
+  const dir = join(out, 'model');
+  await rm(dir, { recursive: true, force: true });
+  await saveWeights(dir, 'model', tensors, config, { ema: Boolean(ema) });
+}
