@@ -19,6 +19,7 @@ import { UNet, defaultUNetConfig, type UNetConfig } from './unet.js';
 import { MlpDenoiser, type MlpDenoiserConfig } from './mlp_denoiser.js';
 import type { VarianceKind } from './ddpm_sampler.js';
 import { makeSampler, runSampler, type SamplerConfig } from './sampling.js';
+import { sampleOptions, runSample, likelihood } from './cli.js';
 
 export type DenoiserConfig = { kind: 'unet'; unet: UNetConfig } | { kind: 'mlp'; mlp: MlpDenoiserConfig };
 
@@ -100,6 +101,11 @@ export class DdpmModel implements TrainableModel {
       x.dispose();
       return out;
     });
+  }
+
+  /** Number of network evaluations the sampler makes. */
+  sampleWithInfo(sampler: SamplerConfig): number {
+    return makeSampler(this.schedule, this.config, sampler).timesteps.length;
   }
 
   sample(n: number, rng: Rng): tf.Tensor {
@@ -199,4 +205,9 @@ export const ddpmFamily: ModelFamily<DdpmConfig> = {
   dataOptions() {
     return { scaling: 'symmetric', binarize: 'none' };
   },
+  sampleCli: {
+    options: sampleOptions,
+    run: (model, args, opts) => runSample(model, args, opts),
+  },
+  likelihoodMetrics: (model, dataset, opts) => likelihood(model, dataset, opts),
 };

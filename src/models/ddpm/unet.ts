@@ -67,20 +67,26 @@ class ResBlock extends Module {
 /** Single-head self-attention over the H*W positions: softmax(Q K^T / sqrt(C)) V, residual. */
 class SelfAttention extends Module {
   private norm: GroupNorm;
-  private qkv: Dense;
+  private q: Dense;
+  private k: Dense;
+  private v: Dense;
   private proj: Dense;
   constructor(rng: Rng, private readonly c: number, groups: number) {
     super();
     this.norm = this.child('norm', new GroupNorm(groups, c));
-    this.qkv = this.child('qkv', new Dense(rng, c, 3 * c));
+    // Separate projections rather than one split 3C-wide one: SplitV is slow on wasm.
+    this.q = this.child('q', new Dense(rng, c, c));
+    this.k = this.child('k', new Dense(rng, c, c));
+    this.v = this.child('v', new Dense(rng, c, c));
     this.proj = this.child('proj', new Dense(rng, c, c));
   }
   apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const [b, h, w, c] = x.shape;
       const tokens = tf.reshape(this.norm.apply(x), [b * h * w, c]);
-      const qkv = tf.reshape(this.qkv.apply(tokens), [b, h * w, 3 * c]); // [B, N, 3C]
-      const [q, k, v] = tf.split(qkv, 3, 2); // each [B, N, C]
+      const q = tf.reshape(this.q.apply(tokens), [b, h * w, c]); // [B, N, C]
+      const k = tf.reshape(this.k.apply(tokens), [b, h * w, c]);
+      const v = tf.reshape(this.v.apply(tokens), [b, h * w, c]);
       const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(c)); // [B, N, N]
       const attn = tf.softmax(scores, -1);
       const out = tf.reshape(tf.matMul(attn, v), [b * h * w, c]); // [B*N, C]
