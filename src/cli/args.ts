@@ -18,7 +18,7 @@ export function parse(argv: string[], options: OptionSpec, command: string): Par
     return { values: values as ParsedArgs['values'], positionals };
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0];
-    throw new UserError(`genlab ${command}: ${msg}`);
+    throw new UserError(`${command}: ${msg}`);
   }
 }
 

@@ -12,7 +12,11 @@ export function emaDecay(decay: number, step: number): number {
 export class Ema {
   readonly shadow = new Map<string, tf.Variable>();
   constructor(readonly decay: number, private readonly params: [string, tf.Variable][]) {
-    for (const [name, p] of params) this.shadow.set(name, tf.variable(tf.clone(p), false));
+    for (const [name, p] of params) {
+      const copy = tf.clone(p);
+      this.shadow.set(name, tf.variable(copy, false));
+      copy.dispose(); // the variable keeps its own reference to the buffer
+    }
   }
 
   update(step: number): void {

@@ -25,7 +25,9 @@ abstract class SlotOptimizer implements Optimizer {
     const key = `${name}/${i}`;
     let s = this.slots.get(key);
     if (!s) {
-      s = tf.variable(tf.zerosLike(like), false);
+      const zeros = tf.zerosLike(like);
+      s = tf.variable(zeros, false);
+      zeros.dispose(); // the variable keeps its own reference to the buffer
       this.slots.set(key, s);
     }
     return s;

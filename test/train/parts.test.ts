@@ -1,0 +1,95 @@
+/** Optimiser, schedule, EMA, clipping and config validation, each against a hand computation. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/backend/index.js';
+import { Adam, RmsProp, Sgd } from '../../src/train/optimizers.js';
+import { learningRate } from '../../src/train/schedule.js';
+import { emaDecay, Ema } from '../../src/train/ema.js';
+import { clipByGlobalNorm } from '../../src/train/clip.js';
+import { validateTraining, DEFAULT_TRAINING, deepMerge } from '../../src/train/config.js';
+import { UserError } from '../../src/util/errors.js';
+
+await initBackend({ backend: 'cpu' });
+
+test('Adam: two steps match the bias-corrected update by hand', () => {
+  const p = tf.variable(tf.tensor([1.0, -2.0]));
+  const opt = new Adam({ kind: 'adam', lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+  const g1 = [0.5, -1.0];
+  const g2 = [0.2, 0.3];
+  let m = [0, 0];
+  let v = [0, 0];
+  const expected = [1.0, -2.0];
+  [g1, g2].forEach((g, k) => {
+    const t = k + 1;
+    m = m.map((mi, i) => 0.9 * mi + 0.1 * g[i]);
+    v = v.map((vi, i) => 0.999 * vi + 0.001 * g[i] * g[i]);
+    for (let i = 0; i < 2; i++) expected[i] -= (0.1 * (m[i] / (1 - 0.9 ** t))) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8);
+    const gt = tf.tensor(g);
+    opt.apply([p], [gt], 0.1);
+    gt.dispose();
+  });
+  const got = p.dataSync();
+  for (let i = 0; i < 2; i++) assert.ok(Math.abs(got[i] - expected[i]) < 1e-6, `p[${i}] ${got[i]} vs ${expected[i]}`);
+  opt.dispose();
+  p.dispose();
+});
+
+test('RMSprop and SGD with momentum follow the PyTorch rules', () => {
+  const p = tf.variable(tf.tensor([1.0]));
+  const r = new RmsProp({ kind: 'rmsprop', lr: 0.01, beta2: 0.9, eps: 1e-8 });
+  const g = tf.tensor([2.0]);
+  r.apply([p], [g], 0.01);
+  // v = 0.1 * 4 = 0.4; p = 1 - 0.01 * 2 / sqrt(0.4)
+  assert.ok(Math.abs(p.dataSync()[0] - (1 - (0.01 * 2) / Math.sqrt(0.4))) < 1e-6);
+  const q = tf.variable(tf.tensor([0.0]));
+  const s = new Sgd({ kind: 'sgd', lr: 0.1, beta1: 0.5 });
+  s.apply([q], [g], 0.1); // b = 2, q = -0.2
+  s.apply([q], [g], 0.1); // b = 0.5*2 + 2 = 3, q = -0.5
+  assert.ok(Math.abs(q.dataSync()[0] + 0.5) < 1e-6);
+  tf.dispose([p, q, g]);
+  r.dispose();
+  s.dispose();
+});
+
+test('learning-rate schedule: warm-up, then cosine to the floor', () => {
+  const s = { warmupSteps: 10, decay: 'cosine' as const, minRatio: 0.1 };
+  assert.equal(learningRate(0, 110, 1, s), 0.1);
+  assert.equal(learningRate(9, 110, 1, s), 1);
+  assert.ok(Math.abs(learningRate(60, 110, 1, s) - (0.1 + 0.9 * 0.5)) < 1e-12);
+  assert.ok(Math.abs(learningRate(110, 110, 1, s) - 0.1) < 1e-12);
+  assert.equal(learningRate(50, 110, 1, { warmupSteps: 0, decay: 'linear', minRatio: 0 }), 1 - 50 / 110);
+});
+
+test('EMA: warm-up decay, update rule, and swapping weights in and back', () => {
+  assert.equal(emaDecay(0.999, 0), 0.1);
+  assert.equal(emaDecay(0.9, 1000), 0.9);
+  const p = tf.variable(tf.tensor([0.0]));
+  const ema = new Ema(0.5, [['p', p]]);
+  p.assign(tf.tensor([4.0]));
+  ema.update(1000); // d = 0.5: shadow = 0.5 * 0 + 0.5 * 4
+  assert.equal(ema.shadow.get('p')!.dataSync()[0], 2);
+  const inside = ema.withShadow(() => p.dataSync()[0]);
+  assert.equal(inside, 2);
+  assert.equal(p.dataSync()[0], 4);
+  ema.dispose();
+  p.dispose();
+});
+
+test('global-norm clipping scales all gradients together', () => {
+  const { grads, norm } = clipByGlobalNorm([tf.tensor([3.0]), tf.tensor([4.0])], 1);
+  assert.ok(Math.abs(norm - 5) < 1e-6);
+  assert.ok(Math.abs(grads[0].dataSync()[0] - 0.6) < 1e-5 && Math.abs(grads[1].dataSync()[0] - 0.8) < 1e-5);
+  tf.dispose(grads);
+});
+
+test('config validation names the key and the problem', () => {
+  const bad = (over: Record<string, unknown>, re: RegExp) =>
+    assert.throws(() => validateTraining(deepMerge(DEFAULT_TRAINING, over), 'config.json'), (e: Error) => e instanceof UserError && re.test(e.message) && !e.message.includes('\n'));
+  bad({ batch: -3 }, /config.json: training.batch must be a positive integer, got -3/);
+  bad({ steps: NaN }, /training.steps must be a positive integer/);
+  bad({ lerning_rate: 1 }, /training.lerning_rate is not a known key/);
+  bad({ optimizers: { model: { kind: 'adam', lr: 'fast' } } }, /training.optimizers.model.lr must be a positive number/);
+  bad({ ema: { decay: 1.5 } }, /training.ema must be null or/);
+  validateTraining(DEFAULT_TRAINING, 'defaults');
+});
