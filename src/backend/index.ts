@@ -9,6 +9,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { UserError } from '../util/errors.js';
 import { registerWasmKernelPack } from './kernels/index.js';
+import { startThreadedWasm } from './wasm_threads.js';
+import { availableParallelism } from 'node:os';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'node';
 
@@ -20,6 +22,8 @@ export interface BackendInfo {
 }
 
 let current: { choice: BackendChoice; info: BackendInfo } | null = null;
+/** Threads the wasm module was started with (it starts once per process). */
+let wasmStarted: number | null = null;
 
 async function tryNode(): Promise<boolean> {
   try {
@@ -49,17 +53,29 @@ export async function initBackend(opts: { backend?: BackendChoice; threads?: num
     if (choice === 'node') throw new UserError("--backend node: @tensorflow/tfjs-node cannot be imported (install it, or use --backend wasm)");
   }
   if (choice === 'wasm' || choice === 'auto') {
+    // Threads pay on convolutions (XNNPACK splits each across them); default: every core, at most 8.
+    const wanted = Math.max(1, Math.min(8, opts.threads ?? Number(process.env.GENLAB_THREADS ?? availableParallelism())));
     let ok = false;
-    try {
-      ok = await tf.setBackend('wasm');
-      await tf.ready();
-    } catch {
-      ok = false;
+    let threads = 1;
+    if (wasmStarted === null && wanted > 1 && (await startThreadedWasm(wanted))) {
+      ok = true;
+      threads = wanted;
+      wasmStarted = wanted;
+    }
+    if (!ok) {
+      try {
+        ok = await tf.setBackend('wasm');
+        await tf.ready();
+        threads = wasmStarted ?? 1;
+        wasmStarted ??= 1;
+      } catch {
+        ok = false;
+      }
     }
     if (ok) {
       registerWasmKernelPack();
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-      current = { choice, info: { name: 'wasm', threads: 1, kernelPack: true, simd } };
+      current = { choice, info: { name: 'wasm', threads, kernelPack: true, simd } };
       return current.info;
     }
     if (choice === 'wasm') throw new UserError('--backend wasm: the wasm backend failed to start');
