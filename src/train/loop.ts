@@ -211,7 +211,7 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
     }
     if (status === 'done') {
       if (t.checkpointEvery === 0 || step % t.checkpointEvery !== 0) await checkpoint();
-      if (t.sampleEvery === 0 || step % t.sampleEvery !== 0) await writeSamples();
+      if (t.sampleEvery > 0 && step % t.sampleEvery !== 0) await writeSamples();
       await exportModel(opts.out, config, named, ema);
       await writeReport(opts.out, family).catch((e: Error) => say(`report not written: ${e.message}`));
     }

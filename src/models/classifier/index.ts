@@ -1,0 +1,153 @@
+/**
+ * The 'classifier' family: a small CNN trained with cross-entropy. Its penultimate layer is
+ * genlab's feature space for FID, KID and precision/recall (Inception weights cannot be
+ * fetched here, and MNIST-like domains are better served by a network trained on them).
+ *   x [B, H, W, C] -> conv3x3(c1) ReLU -> conv3x3(c2, s2) ReLU -> conv3x3(c2) ReLU -> conv3x3(c3, s2) ReLU
+ *   -> flatten -> dense(features) ReLU [the features] -> dropout -> dense(classes)
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelFamily, TrainableModel, DataShape, Batch, StepContext } from '../../train/types.js';
+import { Module, Conv2d, Dense, dropout } from '../../nn/index.js';
+import { int, num } from '../../cli/args.js';
+import { UserError } from '../../util/errors.js';
+import type { Rng } from '../../util/rng.js';
+
+export interface ClassifierConfig {
+  /** Channel widths of the three conv stages. */
+  channels: [number, number, number];
+  /** Width of the feature (penultimate) layer. */
+  features: number;
+  dropout: number;
+  /** Random translation of training images by up to this many pixels (augmentation). */
+  shiftPixels: number;
+  numClasses: number;
+}
+
+export class ConvClassifier extends Module {
+  private c1: Conv2d;
+  private c2: Conv2d;
+  private c3: Conv2d;
+  private c4: Conv2d;
+  private fc: Dense;
+  private out: Dense;
+  constructor(rng: Rng, readonly cfg: ClassifierConfig, readonly data: DataShape) {
+    super();
+    const [h, w, c] = data.shape;
+    const [a, b, d] = cfg.channels;
+    this.c1 = this.child('c1', new Conv2d(rng, c, a, 3, { padding: 1 }));
+    this.c2 = this.child('c2', new Conv2d(rng, a, b, 3, { stride: 2, padding: 1 }));
+    this.c3 = this.child('c3', new Conv2d(rng, b, b, 3, { padding: 1 }));
+    this.c4 = this.child('c4', new Conv2d(rng, b, d, 3, { stride: 2, padding: 1 }));
+    const fh = Math.ceil(Math.ceil(h / 2) / 2);
+    const fw = Math.ceil(Math.ceil(w / 2) / 2);
+    this.fc = this.child('fc', new Dense(rng, fh * fw * d, cfg.features));
+    this.out = this.child('out', new Dense(rng, cfg.features, cfg.numClasses));
+  }
+  /** x in [0, 1]: [B, H, W, C] -> features [B, F]. */
+  features(x: tf.Tensor): tf.Tensor2D {
+    return tf.tidy(() => {
+      let h = tf.relu(this.c1.apply(tf.sub(tf.mul(x, 2), 1)));
+      h = tf.relu(this.c2.apply(h));
+      h = tf.relu(this.c3.apply(h));
+      h = tf.relu(this.c4.apply(h)); // [B, H/4, W/4, c3]
+      return tf.relu(this.fc.apply(tf.reshape(h, [h.shape[0], -1]))) as tf.Tensor2D;
+    });
+  }
+  logits(x: tf.Tensor, rng: Rng | null = null): tf.Tensor2D {
+    return tf.tidy(() => {
+      let f: tf.Tensor = this.features(x);
+      if (rng) f = dropout(f, this.cfg.dropout, rng, this.training);
+      return this.out.apply(f) as tf.Tensor2D;
+    });
+  }
+}
+
+/** Shifts each image by a random whole-pixel offset in [-s, s]^2 with zero fill. */
+function randomShift(x: tf.Tensor, s: number, rng: Rng): tf.Tensor {
+  if (s <= 0) return tf.clone(x);
+  return tf.tidy(() => {
+    const [b, h, w, c] = x.shape as [number, number, number, number];
+    const padded = tf.pad(x, [[0, 0], [s, s], [s, s], [0, 0]]);
+    const rows: tf.Tensor[] = [];
+    for (let i = 0; i < b; i++) {
+      const dy = rng.int(2 * s + 1);
+      const dx = rng.int(2 * s + 1);
+      rows.push(tf.slice(padded, [i, dy, dx, 0], [1, h, w, c]));
+    }
+    return tf.concat(rows, 0);
+  });
+}
+
+export class ClassifierModel implements TrainableModel {
+  readonly net: ConvClassifier;
+  constructor(readonly config: ClassifierConfig, readonly data: DataShape, rng: Rng) {
+    if (data.kind !== 'images') throw new UserError('classifier: needs image data');
+    this.net = new ConvClassifier(rng, config, data);
+  }
+  namedVariables() {
+    return this.net.namedVariables();
+  }
+  paramGroups() {
+    return { model: this.net.parameters() };
+  }
+  emaGroups() {
+    return [];
+  }
+  setTraining(on: boolean) {
+    this.net.train(on);
+  }
+  trainStep(batch: Batch, ctx: StepContext) {
+    if (!batch.y) throw new UserError('classifier: the data source has no labels');
+    const x = randomShift(batch.x, this.config.shiftPixels, ctx.rng);
+    const y = tf.oneHot(batch.y, this.config.numClasses);
+    let acc = 0;
+    const r = ctx.optimize(
+      'model',
+      () => {
+        const logits = this.net.logits(x, ctx.rng);
+        // cross-entropy: -sum_k y_k log softmax(logits)_k, averaged over the batch
+        const loss = tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+        acc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y!), 'float32')).dataSync()[0]);
+        return loss;
+      },
+    );
+    tf.dispose([x, y]);
+    return { loss: r.loss, acc };
+  }
+  /** No generative sampler: the periodic picture shows a batch of training inputs' class means is not meaningful, so an empty grid. */
+  sample(n: number): tf.Tensor {
+    return tf.zeros([n, ...this.data.shape]);
+  }
+  /** Class probabilities [B, K] for images in [0, 1]. */
+  predict(x: tf.Tensor): tf.Tensor2D {
+    return tf.tidy(() => tf.softmax(this.net.logits(x)));
+  }
+  dispose() {
+    this.net.dispose();
+  }
+}
+
+export const classifierFamily: ModelFamily<ClassifierConfig> = {
+  name: 'classifier',
+  summary: 'a small CNN classifier; its penultimate layer is the feature space of genlab eval',
+  defaults(data) {
+    return {
+      model: { channels: [32, 64, 64], features: 128, dropout: 0.3, shiftPixels: 2, numClasses: data.numClasses ?? 10 },
+      training: { epochs: 8, batch: 64, optimizers: { model: { kind: 'adam', lr: 1e-3 } }, schedule: { warmupSteps: 100, decay: 'cosine', minRatio: 0.02 }, sampleEvery: 0, checkpointEvery: 1000, ema: null },
+    };
+  },
+  validate(c) {
+    const known = ['channels', 'features', 'dropout', 'shiftPixels', 'numClasses'];
+    for (const k of Object.keys(c)) if (!known.includes(k)) throw new UserError(`classifier config: unknown key '${k}' (${known.join(', ')})`);
+    if (!Array.isArray(c.channels) || c.channels.length !== 3 || c.channels.some((v) => !Number.isInteger(v) || v < 1)) throw new UserError('classifier config: channels must be three positive integers');
+    if (!Number.isInteger(c.features) || c.features < 1) throw new UserError(`classifier config: features must be a positive integer, got ${c.features}`);
+    if (!(c.dropout >= 0 && c.dropout < 1)) throw new UserError(`classifier config: dropout must be in [0, 1), got ${c.dropout}`);
+    if (!Number.isInteger(c.numClasses) || c.numClasses < 2) throw new UserError('classifier config: numClasses must be at least 2 (does the source have labels?)');
+  },
+  create: (c, d, rng) => new ClassifierModel(c, d, rng),
+  cliOptions: { features: { type: 'string' }, dropout: { type: 'string' }, shift: { type: 'string' } },
+  fromArgs(a, c) {
+    return { ...c, features: int(a, 'features', c.features, 1)!, dropout: num(a, 'dropout', c.dropout, 0)!, shiftPixels: int(a, 'shift', c.shiftPixels, 0)! };
+  },
+  dataOptions: () => ({ scaling: 'unit', binarize: 'none' }),
+};
