@@ -21,7 +21,7 @@ const COMMON: OptionSpec = {
 };
 
 const usage = `usage: genlab train <model> [options]
-models: ae, vae, ddpm, gan, classifier (see 'genlab train <model> --help')
+models: ae, vae, ddpm, classifier (see 'genlab train <model> --help')
 
   --data SOURCE         mnist (default), fashion-mnist, idx:FILE[,LABELS], folder:DIR, toy:NAME
   --steps N | --epochs N   length of the run (family default otherwise)
@@ -96,7 +96,7 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
 
 export const command: Command = {
   name: 'train',
-  summary: 'train a model (ae, vae, ddpm, gan, classifier) with the shared training loop',
+  summary: 'train a model (ae, vae, ddpm, classifier) with the shared training loop',
   usage,
   async run(argv) {
     const [name, ...rest] = argv;
