@@ -9,6 +9,16 @@ import { loadVaeRun } from '../../models/vae/run.js';
 import { interpolationStrips } from '../../models/vae/figures.js';
 import { checkShape, startBackend, loadImages, pickImages } from '../../models/vae/cli_common.js';
 import { writeImageGrid } from '../../io/image_grid.js';
+import { readRunConfig } from '../../train/checkpoint.js';
+import { resolveRunPath } from '../../train/load_run.js';
+
+async function runModelName(spec: string): Promise<string | null> {
+  try {
+    return (await readRunConfig(resolveRunPath(spec))).model;
+  } catch {
+    return null;
+  }
+}
 
 const usage = `usage: genlab interpolate RUN|pretrained:NAME --out FILE.png [--data SOURCE] [--steps 10] [--pairs 8] [--mode linear|spherical] [--seed 0] [--scale 2] [--backend auto|wasm|cpu|node]
 
@@ -31,9 +41,12 @@ const options: OptionSpec = {
 
 export const command: Command = {
   name: 'interpolate',
-  summary: 'latent interpolations between pairs of test images (AE/VAE)',
+  summary: 'interpolations between pairs of test images (AE/VAE latents, DDPM through x_t)',
   usage,
   async run(argv: string[]): Promise<number> {
+    // Diffusion runs interpolate through q(x_t | x_0) instead of a latent space.
+    const target = argv.find((x) => !x.startsWith('-'));
+    if (target && (await runModelName(target)) === 'ddpm') return (await import('../../models/ddpm/interpolate_cli.js')).runDdpmInterpolate(argv);
     const a = parse(argv, options, 'interpolate');
     const [dir, ...extra] = a.positionals;
     if (!dir) throw new UserError('interpolate: name the run directory');

@@ -1,0 +1,170 @@
+/**
+ * The 'ae' and 'vae' model families for the shared training loop (src/train/types.ts).
+ *
+ *   genlab train vae --data mnist [--latent 16] [--arch mlp|conv|iwae] [--decoder bernoulli|gaussian]
+ *                    [--beta 1] [--kl-warmup STEPS] --out RUN
+ *   genlab train ae  --data mnist [--loss bce|mse] ... --out RUN
+ *
+ * Optional hooks: `likelihoodMetrics` (test-set ELBO and IWAE_k for `genlab eval`; VAE only)
+ * and `reportSections` (reconstructions, samples, interpolations, latent manifold, the ELBO
+ * terms' curves and a quick test bound, for RUN/report.html).
+ */
+import { join, relative } from 'node:path';
+import type { DataShape, ModelFamily, TrainableModel } from '../../train/types.js';
+import type { OptionSpec, ParsedArgs } from '../../cli/args.js';
+import { loadSource } from '../../data/index.js';
+import { linePlotSvg } from '../../io/plot.js';
+import { readMetrics, metricSeries } from '../../train/metrics.js';
+import { choice, int, num, str } from '../../cli/args.js';
+import { UserError } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
+import { IWAE_PRESET, defaultConfig, defaultTraining, validateConfig } from './config.js';
+import type { VaeConfig } from './config.js';
+import { VaeModel } from './model.js';
+import { evaluateLikelihood } from './bounds.js';
+import { loadVaeRun } from './run.js';
+import { vaeReportSection } from './report.js';
+
+export { VaeModel } from './model.js';
+export type { VaeConfig } from './config.js';
+export { evaluateLikelihood, importanceBounds } from './bounds.js';
+export type { LikelihoodResult } from './bounds.js';
+
+const sharedOptions: OptionSpec = {
+  latent: { type: 'string' },
+  arch: { type: 'string' },
+  hidden: { type: 'string' },
+  activation: { type: 'string' },
+  channels: { type: 'string' },
+  decoder: { type: 'string' },
+  'decoder-variance': { type: 'string' },
+  'decoder-std': { type: 'string' },
+  binarize: { type: 'string' },
+};
+
+function intList(a: ParsedArgs, name: string): number[] | undefined {
+  const v = str(a, name);
+  if (v === undefined) return undefined;
+  const parts = v.split(',').map((s) => Number(s.trim()));
+  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new UserError(`--${name} must be comma-separated positive whole numbers, got '${v}'`);
+  }
+  return parts;
+}
+
+/** Applies the options shared by ae and vae; `decoderFlag` is the name the family uses for the decoder ('decoder' or 'loss'). */
+function applyShared(a: ParsedArgs, config: VaeConfig): VaeConfig {
+  let c: VaeConfig = { ...config, hidden: [...config.hidden], channels: [...config.channels] };
+  const arch = choice(a, 'arch', ['mlp', 'conv', 'iwae'] as const, c.arch);
+  // --arch iwae: the IWAE paper's 784-200-200-50 tanh MLP (explicit options below override it).
+  c = arch === 'iwae' ? { ...c, ...IWAE_PRESET, hidden: [...IWAE_PRESET.hidden] } : { ...c, arch };
+  c.latent = int(a, 'latent', c.latent, 1)!;
+  c.hidden = intList(a, 'hidden') ?? c.hidden;
+  c.channels = intList(a, 'channels') ?? c.channels;
+  c.activation = choice(a, 'activation', ['relu', 'tanh'] as const, c.activation);
+  c.decoderVariance = choice(a, 'decoder-variance', ['fixed', 'learned'] as const, c.decoderVariance);
+  c.decoderStd = num(a, 'decoder-std', c.decoderStd, 0)!;
+  if (!(c.decoderStd > 0)) throw new UserError('--decoder-std must be above 0');
+  return c;
+}
+
+/** Decoder choice, and the binarisation that goes with it unless --binarize says otherwise. */
+function applyDecoder(a: ParsedArgs, c: VaeConfig, decoder: VaeConfig['decoder']): VaeConfig {
+  const out = { ...c, decoder };
+  if (decoder === 'gaussian' && c.decoder !== 'gaussian') out.binarize = 'none'; // binarised data under a Gaussian density makes no sense
+  if (decoder === 'bernoulli' && c.decoder !== 'bernoulli') out.decoderVariance = 'fixed';
+  if (str(a, 'decoder-variance') === 'learned' && decoder === 'gaussian') out.decoderVariance = 'learned';
+  out.binarize = choice(a, 'binarize', ['none', 'dynamic', 'threshold'] as const, out.binarize);
+  return out;
+}
+
+function makeFamily(kind: 'vae' | 'ae'): ModelFamily<VaeConfig> {
+  const vae = kind === 'vae';
+  return {
+    name: kind,
+    summary: vae
+      ? 'variational autoencoder (Kingma & Welling 2014): Bernoulli or Gaussian decoder, beta, KL warm-up, IWAE bound'
+      : 'deterministic autoencoder (BCE or MSE); samples from a Gaussian fitted to its codes',
+    defaults(data: DataShape, source: string) {
+      const model = defaultConfig(kind, data);
+      // The AE is not a likelihood model: train on grey levels (sharper reconstructions) rather than binarised digits.
+      if (!vae) model.binarize = 'none';
+      return { model, training: defaultTraining(data, source) };
+    },
+    validate(config: VaeConfig) {
+      validateConfig(config);
+      if (config.kind !== kind) throw new UserError(`model config: 'kind' is '${config.kind}' but the family is '${kind}'`);
+    },
+    create(config: VaeConfig, data: DataShape, rng: Rng): TrainableModel {
+      return new VaeModel(config, data, rng);
+    },
+    cliOptions: vae
+      ? { ...sharedOptions, beta: { type: 'string' }, 'kl-warmup': { type: 'string' } }
+      : { ...sharedOptions, loss: { type: 'string' } },
+    fromArgs(a: ParsedArgs, config: VaeConfig): VaeConfig {
+      let c = applyShared(a, config);
+      if (vae) {
+        c = applyDecoder(a, c, choice(a, 'decoder', ['bernoulli', 'gaussian'] as const, c.decoder));
+        c.beta = num(a, 'beta', c.beta, 0)!;
+        c.klWarmupSteps = int(a, 'kl-warmup', c.klWarmupSteps, 0)!;
+      } else {
+        if (str(a, 'decoder') !== undefined && str(a, 'loss') !== undefined) throw new UserError('give --loss or --decoder, not both');
+        // --loss bce = Bernoulli decoder, --loss mse = Gaussian decoder (1/2 squared error + const).
+        const loss = choice(a, 'loss', ['bce', 'mse'] as const, c.decoder === 'bernoulli' ? 'bce' : 'mse');
+        const viaDecoder = choice(a, 'decoder', ['bernoulli', 'gaussian'] as const, loss === 'bce' ? 'bernoulli' : 'gaussian');
+        c = applyDecoder(a, c, viaDecoder);
+      }
+      validateConfig(c);
+      return c;
+    },
+    dataOptions(config: VaeConfig) {
+      return { scaling: 'unit', binarize: config.binarize };
+    },
+    /**
+     * For `genlab eval RUN --metric elbo,iwae [--k 5000]`: test-set ELBO and IWAE_k in nats per
+     * example, bits per dimension from the IWAE bound, k and n. UserError for the autoencoder.
+     */
+    async likelihoodMetrics(model, dataset, opts) {
+      if (!(model instanceof VaeModel)) throw new Error('likelihoodMetrics: not a VaeModel');
+      if (model.config.kind !== 'vae') throw new UserError('elbo/iwae need a VAE run: an autoencoder has no likelihood');
+      model.setTraining(false);
+      return evaluateLikelihood(model, dataset, { k: opts.k, n: opts.n, rng: opts.rng });
+    },
+    reportSections: (runDir: string) => reportSections(runDir),
+  };
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** HTML for RUN/report.html: figures in RUN/figures/, the ELBO terms on one plot, a quick test bound. */
+async function reportSections(runDir: string): Promise<string[]> {
+  const run = await loadVaeRun(runDir, 'report');
+  try {
+    const spec = run.dataSource;
+    const test = await loadSource(spec, /:(train|test)$/.test(spec) ? {} : { split: 'test' });
+    const sec = await vaeReportSection(run.model, test, join(runDir, 'figures'));
+    const html = [`<h2>${esc(sec.title)}</h2>`];
+    const rows = await readMetrics(join(runDir, 'metrics.jsonl'));
+    for (const c of sec.curves) {
+      const series = metricSeries(rows, c.keys);
+      if (series.length) html.push(linePlotSvg(series, { title: c.title, xLabel: 'step', width: 640, height: 300 }));
+    }
+    if (run.model.config.kind === 'vae') {
+      // A quick bound for the report (the full k = 5000 one is `genlab eval --metric elbo,iwae`).
+      const n = Math.min(200, test.n); // 200 x 100 decoder passes: seconds even for the conv decoder
+      const r = evaluateLikelihood(run.model, test, { k: 100, n, rng: new Rng(0) });
+      html.push(`<p>Test bounds on ${n} ${esc(test.source)} examples: ELBO ${r.elbo.toFixed(2)} nats, IWAE<sub>100</sub> ${r.iwae.toFixed(2)} nats (${r.bpd.toFixed(4)} bits/dim).</p>`);
+    }
+    for (const f of sec.figures) {
+      html.push(`<figure><img src="${esc(relative(runDir, f.path))}" width="360"><figcaption>${esc(f.title)}: ${esc(f.caption)}</figcaption></figure>`);
+    }
+    return [html.join('\n')];
+  } finally {
+    run.dispose();
+  }
+}
+
+export const vaeFamily = makeFamily('vae');
+export const aeFamily = makeFamily('ae');
