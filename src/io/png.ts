@@ -3,8 +3,7 @@
  * a temporary file beside the target, which is then renamed over it, so a failed write never
  * leaves a partial file or destroys an existing one. Parent directories are created.
  */
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { extname } from 'node:path';
 import sharp from 'sharp';
 import { UserError } from '../util/errors.js';
 
@@ -38,25 +37,8 @@ export function formatOf(path: string, allowed: ImageFormat[]): ImageFormat {
   return f;
 }
 
-let tmpCounter = 0;
-
-/** Writes bytes to `path` atomically (temporary file in the same directory, then rename). */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new UserError(`${path}: cannot create directory ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${++tmpCounter}`);
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw new UserError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
+export { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from './atomic.js';
 
 /** Encodes a raster as PNG, JPEG or WebP (chosen by the file extension) and writes it atomically. */
 export async function writeRaster(path: string, img: RasterImage): Promise<void> {

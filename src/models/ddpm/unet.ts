@@ -71,7 +71,7 @@ class SelfAttention extends Module {
   private k: Dense;
   private v: Dense;
   private proj: Dense;
-  constructor(rng: Rng, private readonly c: number, groups: number) {
+  constructor(rng: Rng, c: number, groups: number) {
     super();
     this.norm = this.child('norm', new GroupNorm(groups, c));
     // Separate projections rather than one split 3C-wide one: SplitV is slow on wasm.
