@@ -29,7 +29,13 @@ export function isModelSpec(spec: string): boolean {
   return spec.startsWith('pretrained:') || (existsSync(spec) && existsSync(join(spec, 'config.json')));
 }
 
-export async function loadSampleSet(spec: string, n: number, seed: number, onProgress?: (done: number) => void): Promise<SampleSet> {
+export async function loadSampleSet(
+  spec: string,
+  n: number,
+  seed: number,
+  onProgress?: (done: number) => void,
+  configure?: (run: Awaited<ReturnType<typeof loadRun>>) => void,
+): Promise<SampleSet> {
   if (!spec.startsWith('pretrained:') && existsSync(spec) && (await isFitDir(spec))) {
     const record = await loadFitDir(spec);
     const values = Float32Array.from(densityOf(record.params).sample(new Rng(seed), n));
@@ -38,6 +44,7 @@ export async function loadSampleSet(spec: string, n: number, seed: number, onPro
   }
   if (isModelSpec(spec)) {
     const run = await loadRun(spec);
+    configure?.(run);
     const rng = new Rng(seed);
     const per = run.data.shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(n * per);

@@ -1,6 +1,7 @@
 /** genlab eval: sample quality (FID, KID, precision/recall, IS, modes) and likelihood bounds. */
 import type { Command } from '../command.js';
-import { parse, str, int, flag, choice } from '../args.js';
+import { parse, str, int, num, flag, choice } from '../args.js';
+import { DdpmModel } from '../../models/ddpm/family.js';
 import { UserError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { initBackend } from '../../backend/index.js';
@@ -13,6 +14,7 @@ const LIKELIHOOD = ['elbo', 'iwae', 'nll'];
 
 const usage = `usage: genlab eval <RUN|pretrained:NAME|FITDIR|folder:DIR|SOURCE> [--metric fid,kid,precision,recall,is,classes]
                    [--ref SOURCE[:train|:test]] [--n 10000] [--features RUN] [--seed 0] [--json]
+                   [--sampler ddpm|ddim --sampling-steps N --eta E]   (DDPM runs)
   2-D points: --metric mmd,modes,hq.   Likelihood models: --metric elbo,iwae [--k 5000] (VAE), nll [--timesteps 100] (DDPM)
   The feature network defaults to the shipped classifier of the reference's domain (mnist, fashion-mnist).`;
 
@@ -25,7 +27,7 @@ export const command: Command = {
     if (!target || target.startsWith('-')) throw new UserError('genlab eval: name what to evaluate (a run, pretrained:NAME, folder:DIR or a data source)');
     const a = parse(argv.slice(1), {
       metric: { type: 'string' }, ref: { type: 'string' }, n: { type: 'string' }, features: { type: 'string' }, seed: { type: 'string' },
-      json: { type: 'boolean' }, k: { type: 'string' }, timesteps: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' },
+      json: { type: 'boolean' }, k: { type: 'string' }, sampler: { type: 'string' }, 'sampling-steps': { type: 'string' }, eta: { type: 'string' }, timesteps: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' },
     }, 'eval');
     const metrics = (str(a, 'metric') ?? 'fid,kid,precision,recall,is').split(',').map((s) => s.trim()).filter(Boolean);
     const n = int(a, 'n', 10000, 1)!;
@@ -48,7 +50,17 @@ export const command: Command = {
       run.model.dispose();
     }
     if (quality.length) {
-      const gen = await loadSampleSet(target, n, seed, (d) => log(`sampling ${d}/${n}`));
+      const t0 = performance.now();
+      const gen = await loadSampleSet(target, n, seed, (d) => log(`sampling ${d}/${n}`), (run) => {
+        // Diffusion runs: evaluate with a chosen sampler (the DDIM paper's steps-vs-FID table).
+        if (run.model instanceof DdpmModel && str(a, 'sampler') !== undefined) {
+          const kind = choice(a, 'sampler', ['ddpm', 'ddim'] as const, 'ddim');
+          const T = run.model.schedule.T;
+          run.model.config.sampler = { ...run.model.config.sampler, kind, steps: kind === 'ddpm' ? T : int(a, 'sampling-steps', 50, 1)!, eta: num(a, 'eta', kind === 'ddpm' ? 1 : 0, 0)! };
+          result.sampler = `${kind}-${run.model.config.sampler.steps}${kind === 'ddim' ? `-eta${run.model.config.sampler.eta}` : ''}`;
+        }
+      });
+      if (isModelSpec(target)) result.sampling_seconds = +((performance.now() - t0) / 1000).toFixed(1);
       const refSpec = str(a, 'ref') ?? (gen.source ? `${gen.source.replace(/:(train|test)$/, '')}:test` : undefined);
       if (!refSpec) throw new UserError('--ref is needed: name the reference data (e.g. mnist:test)');
       const ref = await loadSampleSet(refSpec, n, seed + 1);
