@@ -39,7 +39,7 @@ function fmt(v: number): string {
   return a !== 0 && (a >= 1e5 || a < 1e-3) ? v.toExponential(1) : String(+v.toPrecision(4));
 }
 
-/** Median-of-window smoothing keeps curves readable without hiding spikes entirely. */
+/** Running mean over the last `window` values (trailing, so a curve never looks ahead): y_s = mean(y_{s-w+1..s}). */
 export function smooth(y: number[], window: number): number[] {
   if (window <= 1) return y;
   const out: number[] = [];

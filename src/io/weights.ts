@@ -1,7 +1,9 @@
 /**
  * Named tensors in the TensorFlow.js weights format: NAME.json holds a `weightsManifest`
- * (names, shapes, dtypes) pointing at NAME.bin, so `tf.io` loaders and browsers read the same
- * files. model.json additionally carries `format: "genlab"` and the run config as topology.
+ * (names, shapes, dtypes) pointing at the binary file, so `tf.io` loaders and browsers read the
+ * same files: model.json + weights.bin (tfjs's usual names), other sets NAME.json + NAME.bin.
+ * model.json additionally carries `format: "genlab"` and the run config as topology. Readers
+ * follow the manifest's `paths`, so older folders with model.bin still load.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
@@ -28,7 +30,7 @@ export async function saveWeights(
   const map: tf.NamedTensorMap = {};
   for (const [k, t] of tensors) map[k] = t;
   const { data, specs } = await tf.io.encodeWeights(map);
-  const bin = `${name}.bin`;
+  const bin = name === 'model' ? 'weights.bin' : `${name}.bin`;
   const json: WeightsFile = {
     format: 'genlab',
     generatedBy: 'genlab',
@@ -40,21 +42,27 @@ export async function saveWeights(
   await writeFileAtomic(join(dir, `${name}.json`), JSON.stringify(json, null, 1));
 }
 
-export async function loadWeights(dir: string, name: string): Promise<{ tensors: Map<string, tf.Tensor>; json: WeightsFile }> {
+/** Reads DIR/NAME.json (the manifest only, no weights). */
+export async function loadWeightsManifest(dir: string, name: string): Promise<WeightsFile> {
   const jsonPath = join(dir, `${name}.json`);
-  let json: WeightsFile;
   try {
-    json = JSON.parse(await readFile(jsonPath, 'utf8')) as WeightsFile;
+    return JSON.parse(await readFile(jsonPath, 'utf8')) as WeightsFile;
   } catch (e) {
     throw new UserError(`${jsonPath}: cannot read weights manifest (${(e as Error).message.split('\n')[0]})`);
   }
+}
+
+export async function loadWeights(dir: string, name: string): Promise<{ tensors: Map<string, tf.Tensor>; json: WeightsFile }> {
+  const jsonPath = join(dir, `${name}.json`);
+  const json = await loadWeightsManifest(dir, name);
   const group = json.weightsManifest?.[0];
   if (!group) throw new UserError(`${jsonPath}: no weightsManifest`);
   const binPath = join(dir, group.paths[0]);
   const buf = await readFile(binPath).catch(() => {
     throw new UserError(`${binPath}: weights file missing`);
   });
-  const expected = group.weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const bytes = (dtype: string) => (dtype === 'bool' || dtype === 'uint8' ? 1 : dtype === 'float16' ? 2 : 4);
+  const expected = group.weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * bytes(w.quantization?.dtype ?? w.dtype), 0);
   if (buf.byteLength !== expected) throw new UserError(`${binPath}: ${buf.byteLength} bytes, manifest expects ${expected}`);
   const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
   const decoded = tf.io.decodeWeights(ab, group.weights);

@@ -88,12 +88,46 @@ export function completeOptimizers(opts: Record<string, OptimizerConfig>): Recor
   return out;
 }
 
-/** Whether two run configs describe the same model (so a resume may continue it). */
-export function sameModel(a: RunConfig, b: RunConfig): string | null {
-  if (a.model !== b.model) return `model '${b.model}' differs from the run's '${a.model}'`;
-  if (JSON.stringify(a.modelConfig) !== JSON.stringify(b.modelConfig)) return 'model settings differ from the run being resumed';
-  const ka = { ...a.training, steps: 0, epochs: null, logEvery: 0, sampleEvery: 0, checkpointEvery: 0, keepCheckpoints: 0 };
-  const kb = { ...b.training, steps: 0, epochs: null, logEvery: 0, sampleEvery: 0, checkpointEvery: 0, keepCheckpoints: 0 };
-  if (JSON.stringify(ka) !== JSON.stringify(kb)) return 'training settings other than the length and periods differ from the run being resumed';
+/** The first place (dotted key path) where two JSON values differ, ignoring key order; null when equal. */
+export function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference(a[k], b[k], path ? `${path}.${k}` : k);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return path;
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  return Object.is(a, b) ? null : path || '(root)';
+}
+
+/** Settings a resume may change: the run's length and its periods. */
+const RESUMABLE = ['steps', 'epochs', 'logEvery', 'sampleEvery', 'checkpointEvery', 'keepCheckpoints'];
+
+/**
+ * Whether `next` continues the same run as `saved` (so a resume may go on with it): null when it
+ * does, else a message naming the first setting that differs.
+ */
+export function sameModel(saved: RunConfig, next: RunConfig): string | null {
+  if (saved.model !== next.model) return `model '${next.model}' differs from the run's '${saved.model}'`;
+  const fmt = (v: unknown) => (v === undefined ? 'unset' : JSON.stringify(v));
+  const get = (o: unknown, path: string): unknown => path.split(/\.|\[(\d+)\]/).filter(Boolean).reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
+  const dm = firstDifference(saved.modelConfig, next.modelConfig);
+  if (dm !== null) {
+    const key = `modelConfig.${dm}`;
+    return `${key} is ${fmt(get(saved.modelConfig, dm))} in the run but ${fmt(get(next.modelConfig, dm))} now; only the length and periods (${RESUMABLE.join(', ')}) may change on resume`;
+  }
+  const strip = (t: object) => Object.fromEntries(Object.entries(t).filter(([k]) => !RESUMABLE.includes(k)));
+  const dt = firstDifference(strip(saved.training), strip(next.training));
+  if (dt !== null) {
+    return `training.${dt} is ${fmt(get(saved.training, dt))} in the run but ${fmt(get(next.training, dt))} now; only the length and periods (${RESUMABLE.join(', ')}) may change on resume`;
+  }
   return null;
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../util/rng.js';
 import { UserError } from '../util/errors.js';
 import { getFamily } from '../models/registry.js';
-import { loadWeights, assignByName } from '../io/weights.js';
+import { loadWeights, loadWeightsManifest, assignByName } from '../io/weights.js';
 import { latestCheckpoint, readRunConfig } from './checkpoint.js';
 import { loadSource } from '../data/index.js';
 import { dataShapeOf } from './data_shape.js';
@@ -40,33 +40,59 @@ export function resolveRunPath(spec: string): string {
   return spec;
 }
 
-export async function loadRun(spec: string): Promise<LoadedRun> {
+export interface LoadRunOptions {
+  /**
+   * true (default): the weights to sample with, RUN/model (EMA weights where the run keeps an
+   * EMA), else the latest checkpoint's EMA or live weights. false: the live (non-averaged)
+   * weights of the latest checkpoint, or RUN/model when it holds no EMA.
+   */
+  ema?: boolean;
+}
+
+/** Where the weights to load are: a folder and the name of its manifest (NAME.json). */
+async function pickWeights(dir: string, ema: boolean): Promise<{ dir: string; name: string }> {
+  const finalDir = join(dir, 'model');
+  const hasFinal = existsSync(join(finalDir, 'model.json'));
+  if (ema && hasFinal) return { dir: finalDir, name: 'model' };
+  const ck = await latestCheckpoint(dir);
+  if (ck) return { dir: ck, name: ema && existsSync(join(ck, 'ema.json')) ? 'ema' : 'model' };
+  if (hasFinal) {
+    const meta = (await loadWeightsManifest(finalDir, 'model')).userDefinedMetadata;
+    if (!ema && meta?.ema === true) throw new UserError(`${dir}: holds only EMA weights (model/), no checkpoint with the live weights`);
+    return { dir: finalDir, name: 'model' };
+  }
+  throw new UserError(`${dir}: no trained weights yet (no model/ and no checkpoint)`);
+}
+
+/** Rebuilds a run's model and loads its weights (see LoadRunOptions); the model is in evaluation mode. */
+export async function loadRun(spec: string, opts: LoadRunOptions = {}): Promise<LoadedRun> {
   const dir = resolveRunPath(spec);
   const config = await readRunConfig(dir);
   const family = await getFamily(config.model);
   const data = config.dataShape ?? dataShapeOf(await loadSource(config.training.data, { split: 'train' }));
+  const { dir: weightsDir, name } = await pickWeights(dir, opts.ema ?? true);
   const model = family.create(config.modelConfig, data, new Rng(0));
-  let weightsDir = join(dir, 'model');
-  let name = 'model';
-  if (!existsSync(join(weightsDir, 'model.json'))) {
-    const ck = await latestCheckpoint(dir);
-    if (!ck) {
-      model.dispose();
-      throw new UserError(`${dir}: no trained weights yet (no model/ and no checkpoint)`);
+  try {
+    const { tensors } = await loadWeights(weightsDir, name);
+    const vars = model.namedVariables();
+    // An EMA file holds the parameters only; buffers come from the model file.
+    const missing = vars.filter(([n]) => !tensors.has(n));
+    if (missing.length && name === 'ema') {
+      const rest = (await loadWeights(weightsDir, 'model')).tensors;
+      for (const [n, t] of rest) {
+        if (tensors.has(n)) t.dispose();
+        else tensors.set(n, t);
+      }
     }
-    weightsDir = ck;
-    name = existsSync(join(ck, 'ema.json')) ? 'ema' : 'model';
+    try {
+      assignByName(vars, tensors, join(weightsDir, `${name}.json`));
+    } finally {
+      tf.dispose([...tensors.values()]);
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
   }
-  const { tensors } = await loadWeights(weightsDir, name);
-  const vars = model.namedVariables();
-  // An EMA file holds the parameters only; buffers come from the model file.
-  const missing = vars.filter(([n]) => !tensors.has(n));
-  if (missing.length && name === 'ema') {
-    const rest = (await loadWeights(weightsDir, 'model')).tensors;
-    for (const [n] of missing) tensors.set(n, rest.get(n)!);
-  }
-  assignByName(vars, tensors, join(weightsDir, `${name}.json`));
-  tf.dispose([...tensors.values()]);
   model.setTraining(false);
   return { dir, config, family, model, data };
 }

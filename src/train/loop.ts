@@ -5,7 +5,7 @@
  * Ctrl-C handling and a closing report.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { appendFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../util/rng.js';
@@ -17,9 +17,9 @@ import { learningRate } from './schedule.js';
 import { clipByGlobalNorm } from './clip.js';
 import { Ema } from './ema.js';
 import { saveCheckpoint, latestCheckpoint, loadCheckpoint, readRunConfig, stepName, type TrainState } from './checkpoint.js';
-import { sameModel } from './config.js';
+import { sameModel, validateTraining } from './config.js';
 import { assignByName, saveWeights } from '../io/weights.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { Progress } from './progress.js';
 import { dataShapeOf } from './data_shape.js';
 import { writeSamplesPicture } from './samples.js';
@@ -66,6 +66,8 @@ async function prepareOut(out: string, resume: boolean, config: RunConfig): Prom
 }
 
 export async function train(family: ModelFamily, config: RunConfig, opts: TrainOptions): Promise<TrainResult> {
+  validateTraining(config.training, 'config');
+  family.validate(config.modelConfig);
   const t = config.training;
   const ckptDir = await prepareOut(opts.out, opts.resume, config);
   const ds: Dataset = await loadSource(t.data, { split: 'train' });
@@ -132,12 +134,23 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
     await saveCheckpoint(opts.out, config, { variables: named, ema: ema ? [...ema.shadow.entries()] : null, optimizer: optimizerSlots, state }, t.keepCheckpoints);
   };
 
+  // `lr` is the first group's rate; other groups with a different peak get `lr_<group>`.
+  const lrColumns = (s0: number): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [g, o] of optimizers) {
+      const lr = learningRate(s0, totalSteps, o.config.lr, t.schedule);
+      if (!('lr' in out)) out.lr = lr;
+      else if (lr !== out.lr) out[`lr_${g}`] = lr;
+    }
+    return out;
+  };
+
   const pictureRng = () => new Rng(rngs.picture);
   const reference = ds.kind === 'points' ? ds.points.subarray(0, 2 * Math.min(ds.n, 2000)) : undefined;
   const markers = ds.kind === 'points' ? ds.modes : undefined;
   const writeSamples = async (): Promise<void> => {
     model.setTraining(false);
-    const draw = () => model.sample(ds.kind === 'images' ? 64 : 2000, pictureRng());
+    const draw = () => model.sample(ds.kind === 'images' ? 64 : 1000, pictureRng());
     const s = ema ? ema.withShadow(draw) : draw();
     model.setTraining(true);
     await writeSamplesPicture(join(opts.out, 'samples', `${stepName(step)}.png`), s, { reference, markers });
@@ -152,12 +165,15 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
   };
   process.on('SIGINT', onSigint);
   const start = performance.now();
+  const startedAt = new Date().toISOString();
+  const firstStep = step;
   let lastMetrics: Record<string, number> = {};
   let status: TrainResult['status'] = 'done';
   model.setTraining(true);
   try {
     while (step < totalSteps) {
       const batch = batcher.next();
+      let nonFinite: string | null = null;
       const ctx: StepContext = {
         step,
         rng: rngs.step,
@@ -166,7 +182,7 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
       const optimizeGroup = (group: string, lossFn: () => tf.Scalar, aux?: () => Record<string, tf.Scalar>): OptimizeResult & { aux: Record<string, number> } => {
         const vars = groups[group];
         const opt = optimizers.get(group);
-        if (!vars || !opt) throw new Error(`optimize: unknown parameter group '${group}'`);
+        if (!vars || !opt) throw new Error(`optimize: unknown parameter group '${group}' (groups: ${Object.keys(groups).join(', ')})`);
         let auxValues: Record<string, number> = {};
         const { value, grads } = tf.variableGrads(() => {
           const loss = lossFn();
@@ -177,28 +193,33 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
           return loss;
         }, vars);
         const list = vars.map((v) => grads[v.name]);
-        const clipped = clipByGlobalNorm(list, t.clipGradNorm);
-        const lr = learningRate(step, totalSteps, opt.config.lr, t.schedule);
-        opt.apply(vars, clipped.grads, lr);
         const loss = value.dataSync()[0];
-        tf.dispose([value, ...clipped.grads]);
+        value.dispose();
+        const clipped = clipByGlobalNorm(list, t.clipGradNorm);
+        if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm)) {
+          // Never apply a non-finite update: the weights stay as they were before this step.
+          nonFinite ??= !Number.isFinite(loss) ? `${group} loss is ${loss}` : `${group} gradient norm is ${clipped.norm}`;
+        } else {
+          opt.apply(vars, clipped.grads, learningRate(step, totalSteps, opt.config.lr, t.schedule));
+        }
+        tf.dispose(clipped.grads);
         return { loss, gradNorm: clipped.norm, aux: auxValues };
       };
       const metrics = model.trainStep(batch, ctx);
       tf.dispose([batch.x, ...(batch.y ? [batch.y] : [])]);
       const bad = Object.entries(metrics).find(([k, v]) => (k === 'loss' || k.endsWith('_loss')) && !Number.isFinite(v));
-      if (bad) {
+      if (bad || nonFinite) {
         status = 'nan';
         progress.finish();
-        throw new NanLossError(`step ${step + 1}: ${bad[0]} is ${bad[1]}; stopped, the last good checkpoint is kept (lower --lr or set --clip)`);
+        const what = bad ? `${bad[0]} is ${bad[1]}` : nonFinite;
+        throw new NanLossError(`step ${step + 1}: ${what}; stopped, the last good checkpoint is kept (lower --lr or set --clip)`);
       }
       step += 1;
       if (ema) ema.update(step);
       lastMetrics = metrics;
       const logNow = t.logEvery > 0 && (step % t.logEvery === 0 || step === totalSteps);
       if (logNow) {
-        const lr = learningRate(step - 1, totalSteps, [...optimizers.values()][0].config.lr, t.schedule);
-        await appendFile(join(opts.out, 'metrics.jsonl'), JSON.stringify({ step, time: +((performance.now() - start) / 1000 + elapsedBefore).toFixed(3), lr, ...metrics }) + '\n');
+        await appendFile(join(opts.out, 'metrics.jsonl'), JSON.stringify({ step, time: +((performance.now() - start) / 1000 + elapsedBefore).toFixed(3), ...lrColumns(step - 1), ...metrics }) + '\n');
       }
       if (!opts.quiet) progress.update(step, metrics, logNow);
       if (t.sampleEvery > 0 && step % t.sampleEvery === 0) await writeSamples();
@@ -213,9 +234,11 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
       if (t.checkpointEvery === 0 || step % t.checkpointEvery !== 0) await checkpoint();
       if (t.sampleEvery > 0 && step % t.sampleEvery !== 0) await writeSamples();
       await exportModel(opts.out, config, named, ema);
-      await writeReport(opts.out, family).catch((e: Error) => say(`report not written: ${e.message}`));
     }
   } finally {
+    // One line per invocation of train (a resumed run has several): where the time went.
+    const session = { started: startedAt, backend: opts.backend, fromStep: firstStep, toStep: step, seconds: +((performance.now() - start) / 1000).toFixed(3), status: status === 'done' && step < totalSteps ? 'error' : status };
+    await appendFile(join(opts.out, 'sessions.jsonl'), JSON.stringify(session) + '\n').catch(() => undefined);
     process.off('SIGINT', onSigint);
     progress.finish();
     ema?.dispose();
@@ -223,6 +246,7 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
     model.dispose();
   }
   const seconds = (performance.now() - start) / 1000;
+  if (status === 'done') await writeReport(opts.out, family).catch((e: Error) => say(`report not written: ${e.message}`));
   if (status === 'interrupted' && !opts.quiet) progress.message(`interrupted at step ${step}; checkpoint written; continue with --resume`);
   if (status === 'done' && !opts.quiet) progress.message(`done: ${step} steps in ${Progress.format(seconds)}; model in ${join(opts.out, 'model')}, report ${join(opts.out, 'report.html')}`);
   return { step, status, lastMetrics, seconds };
@@ -231,7 +255,5 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
 /** RUN/model: the weights to sample with (EMA weights where kept), in the tfjs weights format. */
 async function exportModel(out: string, config: RunConfig, named: [string, tf.Variable][], ema: Ema | null): Promise<void> {
   const tensors: [string, tf.Tensor][] = named.map(([n, v]) => [n, ema?.shadow.get(n) ?? v]);
-  const dir = join(out, 'model');
-  await rm(dir, { recursive: true, force: true });
-  await saveWeights(dir, 'model', tensors, config, { ema: Boolean(ema) });
+  await writeDirAtomic(join(out, 'model'), (tmp) => saveWeights(tmp, 'model', tensors, config, { ema: Boolean(ema) }));
 }

@@ -73,7 +73,10 @@ export interface OptimizeResult {
 /** What a model's trainStep can ask of the loop. */
 export interface StepContext {
   step: number;
-  /** This step's random stream (forked from the run's Rng, so resumes are exact). */
+  /**
+   * The run's per-step random stream (one stream forked from the seed, consumed step after
+   * step; its state is saved in every checkpoint, so a resume continues it exactly).
+   */
   rng: Rng;
   /**
    * Minimises `lossFn` over the variables of parameter group `group`: computes gradients,

@@ -11,24 +11,13 @@ import { loadRun, resolveRunPath } from '../../train/load_run.js';
 import { readRunConfig } from '../../train/checkpoint.js';
 import { getFamily } from '../../models/registry.js';
 import { writeSamplesPicture } from '../../train/samples.js';
-import { writeFileAtomic } from '../../io/atomic.js';
+
 
 const BASE = { n: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' } } as const;
 
 const usage = `usage: genlab sample RUN|pretrained:NAME|FITDIR [--n 64] [--seed 0] [--out samples.png] [--backend B]
   Images are written as a PNG grid; 2-D points as a scatter PNG, or CSV/JSON by the --out extension.
   DDPM runs also take --sampler ddpm|ddim --steps N --eta E --trajectory FILE (see the README).`;
-
-export async function writePointsFile(out: string, pts: Float32Array, d: number): Promise<void> {
-  const n = pts.length / d;
-  if (out.endsWith('.csv')) {
-    const lines = [Array.from({ length: d }, (_, j) => `x${j}`).join(',')];
-    for (let i = 0; i < n; i++) lines.push(Array.from(pts.subarray(i * d, (i + 1) * d)).join(','));
-    await writeFileAtomic(out, lines.join('\n') + '\n');
-  } else {
-    await writeFileAtomic(out, JSON.stringify({ samples: Array.from({ length: n }, (_, i) => Array.from(pts.subarray(i * d, (i + 1) * d))) }) + '\n');
-  }
-}
 
 export const command: Command = {
   name: 'sample',
@@ -55,14 +44,20 @@ export const command: Command = {
     if (!['.png', '.csv', '.json', '.webp'].includes(ext)) throw new UserError(`--out ${out}: use a .png, .webp, .csv or .json file`);
     await initBackend({ backend: choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto'), threads: int(a, 'threads', undefined, 1) });
     const run = await loadRun(target);
+    if ((ext === '.csv' || ext === '.json') && run.data.kind === 'images') {
+      run.model.dispose();
+      throw new UserError(`--out ${out}: this model makes images; write them as .png or .webp (.csv and .json hold 2-D points)`);
+    }
     try {
       if (family.sampleCli) {
         await family.sampleCli.run(run.model, a, { n, seed, out });
       } else {
         const s = run.model.sample(n, new Rng(seed));
-        if (s.rank === 2 && (ext === '.csv' || ext === '.json')) await writePointsFile(out, (await s.data()) as Float32Array, s.shape[1]!);
-        else await writeSamplesPicture(out, s);
-        tf.dispose(s);
+        try {
+          await writeSamplesPicture(out, s);
+        } finally {
+          tf.dispose(s);
+        }
       }
     } finally {
       run.model.dispose();

@@ -113,9 +113,14 @@ export const command: Command = {
       if (!out) throw new UserError('--resume needs --out RUN');
       const saved = await readRunConfig(out);
       if (saved.model !== name) throw new UserError(`--resume: ${out} is a '${saved.model}' run, not '${name}'`);
-      // Only the length and the periods may change on resume; everything else comes from the run.
-      const t = trainingFromArgs(a, saved.training);
-      config = { ...saved, training: { ...saved.training, steps: t.steps, epochs: t.epochs, logEvery: t.logEvery, sampleEvery: t.sampleEvery, checkpointEvery: t.checkpointEvery, keepCheckpoints: t.keepCheckpoints } };
+      // Flags and --config apply over the saved run; the loop refuses any change other than the
+      // run's length and periods (sameModel), so a resume never silently ignores a flag.
+      const fileTraining = isPlainObject(file.training) ? file.training : {};
+      const training = trainingFromArgs(a, deepMerge(saved.training, fileTraining));
+      training.optimizers = completeOptimizers(training.optimizers);
+      validateTraining(training, str(a, 'config') ?? 'config');
+      const modelConfig = family.fromArgs(a, deepMerge(saved.modelConfig, file.modelConfig));
+      config = { ...saved, training, modelConfig };
       delete config.dataShape;
     } else {
       const fileTraining = isPlainObject(file.training) ? file.training : {};
