@@ -51,6 +51,8 @@ for (const s of [1, 2]) {
   }
 }
 convCases.push({ x: [4, 28, 28, 32], k: 3, ci: 32, co: 64, s: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] });
+// Stride 3 exercises phases with unequal tap counts (k 4 = taps 2, 1, 1 per phase).
+convCases.push({ x: [2, 10, 11, 3], k: 4, ci: 3, co: 2, s: 3, pad: 'same' }, { x: [2, 10, 11, 3], k: 4, ci: 3, co: 2, s: 3, pad: 'valid' });
 
 test('Conv2DBackpropFilter (wasm pack) equals cpu', async () => {
   for (const c of convCases) {

@@ -5,6 +5,15 @@
  *   dx = conv(dilate_s(dy), rot180(W)^T; stride 1, pads (KH - 1 - pt, pb'))
  * where dilate_s inserts s - 1 zeros between rows and columns of dy, rot180 flips W in space,
  * ^T swaps its channel axes to [KH, KW, Co, Ci], and pb' makes the output H x W.
+ *
+ * With a stride, 1 - 1/s^2 of that convolution's multiplications hit inserted zeros. The
+ * strided case therefore uses the phase (sub-pixel) decomposition instead: writing an output
+ * row as Y = y + pt = a s + r (r = 0..s-1, its phase),
+ *   dx[Y] = sum_m dy[a - m] W[r + m s],   m = 0..M-1,  M = ceil(K / s),
+ * a full convolution of dy with the phase's sub-kernel. All s x s phases run as ONE stride-1
+ * convolution with s*s*Ci output channels (filter [M, M, Co, s*s*Ci], zero where r + m s >= K),
+ * then depth-to-space interleaves the phases and a slice removes the padding rows: the same
+ * multiplications as the transposed convolution itself, none on zeros.
  */
 import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { KernelConfig, TensorInfo, KernelFunc } from '@tensorflow/tfjs-core';
@@ -29,6 +38,58 @@ function dilate(b: WasmBackend, dy: TensorInfo, sh: number, sw: number): { out: 
   return { out, temps: [r, p, flat] };
 }
 
+/**
+ * The phases' sub-kernels as one stride-1 filter [Mh, Mw, Co, sh*sw*Ci], flipped for a
+ * correlation: F[jh, jw, co, (rh sw + rw) Ci + ci] = W[rh + (Mh-1-jh) sh, rw + (Mw-1-jw) sw, ci, co].
+ */
+function phaseFilter(b: WasmBackend, filter: TensorInfo, sh: number, sw: number): TensorInfo {
+  const [kh, kw, ci, co] = filter.shape;
+  const mh = Math.ceil(kh / sh);
+  const mw = Math.ceil(kw / sw);
+  const w = b.readSync(filter.dataId) as Float32Array;
+  const c4 = sh * sw * ci;
+  const f = new Float32Array(mh * mw * co * c4);
+  for (let jh = 0; jh < mh; jh++) {
+    for (let jw = 0; jw < mw; jw++) {
+      for (let rh = 0; rh < sh; rh++) {
+        const fh = rh + (mh - 1 - jh) * sh;
+        if (fh >= kh) continue;
+        for (let rw = 0; rw < sw; rw++) {
+          const fw = rw + (mw - 1 - jw) * sw;
+          if (fw >= kw) continue;
+          const src = (fh * kw + fw) * ci * co;
+          for (let c = 0; c < ci; c++) {
+            for (let o = 0; o < co; o++) f[((jh * mw + jw) * co + o) * c4 + (rh * sw + rw) * ci + c] = w[src + c * co + o];
+          }
+        }
+      }
+    }
+  }
+  return b.makeOutput([mh, mw, co, c4], 'float32', undefined, f);
+}
+
+/** The strided case by phases (see the file comment): dy [N, OH, OW, Co] -> dx [N, H, W, Ci]. */
+function byPhases(b: WasmBackend, dy: TensorInfo, filter: TensorInfo, sh: number, sw: number, pt: number, pl: number, h: number, w: number): TensorInfo {
+  const [n, oh, ow] = dy.shape;
+  const ci = filter.shape[2];
+  const mh = Math.ceil(filter.shape[0] / sh);
+  const mw = Math.ceil(filter.shape[1] / sw);
+  // Phase rows a = 0..A-1 must reach Y = pt + h - 1; rows past the last window (possible with
+  // 'valid' padding) get no input and come out as zeros from extra bottom padding.
+  const extraH = Math.max(0, Math.ceil((pt + h) / sh) - (oh + mh - 1));
+  const extraW = Math.max(0, Math.ceil((pl + w) / sw) - (ow + mw - 1));
+  const f = phaseFilter(b, filter, sh, sw);
+  const y = conv2d(b, dy, f, [1, 1], [[0, 0], [mh - 1, mh - 1 + extraH], [mw - 1, mw - 1 + extraW], [0, 0]], [1, 1]); // [N, A, B, sh*sw*Ci]
+  const a = oh + mh - 1 + extraH;
+  const bw = ow + mw - 1 + extraW;
+  const r1 = reshape(b, y, [n * a, bw, sh, sw * ci]);
+  const t = transpose(b, r1, [0, 2, 1, 3]); // [N*A, sh, B, sw*Ci]
+  const r2 = reshape(b, t, [n, a * sh, bw * sw, ci]); // row a*sh + rh = Y
+  const dx = slice(b, r2, [0, pt, pl, 0], [n, h, w, ci]);
+  free(b, f, y, r1, t, r2);
+  return dx;
+}
+
 export const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as WasmBackend;
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
@@ -39,6 +100,7 @@ export const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   );
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const [, h, w] = inputShape;
+  if (sh > 1 || sw > 1) return byPhases(b, dy, filter, sh, sw, info.padInfo.top, info.padInfo.left, h, w);
   const { out: dyd, temps } = dilate(b, dy, sh, sw);
   const hd = dyd.shape[1];
   const wd = dyd.shape[2];

@@ -6,7 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo, NamedAttrMap, KernelFunc } from '@tensorflow/tfjs-core';
 
-export type WasmBackend = tf.KernelBackend & { disposeData(dataId: object, force?: boolean): boolean; numDataIds(): number };
+export type WasmBackend = tf.KernelBackend & {
+  disposeData(dataId: object, force?: boolean): boolean;
+  numDataIds(): number;
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): TensorInfo;
+};
 
 /** Built-in kernels captured before the pack replaces any of them. */
 const captured = new Map<string, KernelFunc>();
