@@ -5,3 +5,19 @@
  * bundle its ES build), registering into the same global registry tfjs-core uses.
  */
 import '@tensorflow/tfjs';
+
+import { registerGradient, getGradient, zerosLike, type Tensor } from '@tensorflow/tfjs-core';
+
+/**
+ * Comparisons are piecewise constant, so their gradient is zero wherever it exists. tfjs leaves
+ * it unregistered for most of them, which breaks second-order gradients (the WGAN-GP penalty
+ * differentiates LeakyRelu's gradient, which contains a Greater mask).
+ */
+for (const kernelName of ['Greater', 'Less', 'LessEqual', 'Equal', 'NotEqual']) {
+  if (getGradient(kernelName)) continue;
+  registerGradient({
+    kernelName,
+    inputsToSave: ['a', 'b'],
+    gradFunc: (_dy: Tensor | Tensor[], saved: Tensor[]) => ({ a: () => zerosLike(saved[0]), b: () => zerosLike(saved[1]) }),
+  });
+}

@@ -42,7 +42,8 @@ export const palette: Rgb[] = [
   [23, 190, 207],
 ];
 
-const MARGIN = { left: 44, right: 12, top: 12, bottom: 26 };
+/** Space around the plot area for the axes' tick labels, in pixels. */
+export const MARGIN = { left: 44, right: 12, top: 12, bottom: 26 };
 
 /** Bounds that contain every point plus a 5% margin, optionally with equal units per pixel on both axes. */
 export function autoBounds(points: Float32Array, plotW = 1, plotH = 1, equalAspect = true): Bounds {
@@ -97,7 +98,8 @@ const glyphs: Record<string, number[]> = {
   '.': [0, 0, 0, 0, 2],
 };
 
-class Canvas {
+/** An RGB raster on white with alpha blending and a tiny pixel font. */
+export class Canvas {
   readonly data: Uint8Array;
   constructor(
     readonly width: number,
@@ -148,64 +150,72 @@ function formatTick(v: number, step: number): string {
   return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
 }
 
-/** Renders points [n, 2] into an RGB image. */
-export function renderScatter(points: Float32Array, opts: ScatterOptions = {}): RasterImage & { bounds: Bounds } {
-  const W = opts.width ?? 512;
-  const H = opts.height ?? 512;
-  const plotW = W - MARGIN.left - MARGIN.right;
-  const plotH = H - MARGIN.top - MARGIN.bottom;
-  if (plotW < 8 || plotH < 8) throw new Error(`renderScatter: ${W}x${H} is too small`);
-  const bounds = opts.bounds ?? autoBounds(points, plotW, plotH, opts.equalAspect ?? true);
+/** The plot area inside the margins, in pixels. */
+export interface PlotArea {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** data -> pixel: px = left + (x - x0) / (x1 - x0) * width,  py = top + (y1 - y) / (y1 - y0) * height  (y up). */
+export function toPixel(bounds: Bounds, area: PlotArea): { px: (x: number) => number; py: (y: number) => number } {
   const [x0, x1, y0, y1] = bounds;
-  const cv = new Canvas(W, H);
-  const black: Rgb = [0, 0, 0];
-  const alpha = opts.alpha ?? 0.5;
-  const radius = opts.radius ?? 1.5;
-  // data -> pixel: px = left + (x - x0) / (x1 - x0) * plotW,  py = top + (y1 - y) / (y1 - y0) * plotH  (y up)
-  const px = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0)) * plotW;
-  const py = (y: number) => MARGIN.top + ((y1 - y) / (y1 - y0)) * plotH;
+  return {
+    px: (x: number) => area.left + ((x - x0) / (x1 - x0)) * area.width,
+    py: (y: number) => area.top + ((y1 - y) / (y1 - y0)) * area.height,
+  };
+}
+
+/** One alpha-blended disc at data point (x, y), clipped to the plot area; points outside the bounds are skipped. */
+export function drawDisc(cv: Canvas, area: PlotArea, bounds: Bounds, x: number, y: number, colour: Rgb, radius: number, alpha: number): void {
+  const [x0, x1, y0, y1] = bounds;
+  if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) return;
+  const { px, py } = toPixel(bounds, area);
+  const cx = px(x);
+  const cy = py(y);
+  const ix = Math.floor(cx);
+  const iy = Math.floor(cy);
   const r = Math.ceil(radius);
-  const n = Math.floor(points.length / 2);
-  for (let i = 0; i < n; i++) {
-    const x = points[2 * i];
-    const y = points[2 * i + 1];
-    if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) continue;
-    const colour = opts.labels ? palette[((opts.labels[i] % palette.length) + palette.length) % palette.length] : (opts.colour ?? palette[0]);
-    const cx = px(x);
-    const cy = py(y);
-    const ix = Math.floor(cx);
-    const iy = Math.floor(cy);
-    for (let dy = -r; dy <= r; dy++) {
-      for (let dx = -r; dx <= r; dx++) {
-        const qx = ix + dx;
-        const qy = iy + dy;
-        // pixel centre within the disc
-        if ((qx + 0.5 - cx) ** 2 + (qy + 0.5 - cy) ** 2 > radius * radius) continue;
-        if (qx < MARGIN.left || qx >= MARGIN.left + plotW || qy < MARGIN.top || qy >= MARGIN.top + plotH) continue;
-        cv.blend(qx, qy, colour, alpha);
-      }
+  for (let dy = -r; dy <= r; dy++) {
+    for (let dx = -r; dx <= r; dx++) {
+      const qx = ix + dx;
+      const qy = iy + dy;
+      // pixel centre within the disc
+      if ((qx + 0.5 - cx) ** 2 + (qy + 0.5 - cy) ** 2 > radius * radius) continue;
+      if (qx < area.left || qx >= area.left + area.width || qy < area.top || qy >= area.top + area.height) continue;
+      cv.blend(qx, qy, colour, alpha);
     }
   }
-  if (opts.markers) {
-    for (let k = 0; k + 1 < opts.markers.length; k += 2) {
-      const mx = Math.round(px(opts.markers[k]));
-      const my = Math.round(py(opts.markers[k + 1]));
-      for (let d = -4; d <= 4; d++) {
-        cv.blend(mx + d, my + d, black);
-        cv.blend(mx + d, my - d, black);
-      }
+}
+
+/** Black crosses at [m, 2] data positions (e.g. mixture modes). */
+export function drawMarkers(cv: Canvas, bounds: Bounds, area: PlotArea, markers: Float32Array): void {
+  const { px, py } = toPixel(bounds, area);
+  const black: Rgb = [0, 0, 0];
+  for (let k = 0; k + 1 < markers.length; k += 2) {
+    const mx = Math.round(px(markers[k]));
+    const my = Math.round(py(markers[k + 1]));
+    for (let d = -4; d <= 4; d++) {
+      cv.blend(mx + d, my + d, black);
+      cv.blend(mx + d, my - d, black);
     }
   }
-  // axes box
-  const L = MARGIN.left - 1;
-  const R = MARGIN.left + plotW;
-  const T = MARGIN.top - 1;
-  const B = MARGIN.top + plotH;
+}
+
+/** The axes box around the plot area, with ticks and numeric labels. */
+export function drawAxes(cv: Canvas, bounds: Bounds, area: PlotArea): void {
+  const [x0, x1, y0, y1] = bounds;
+  const { px, py } = toPixel(bounds, area);
+  const black: Rgb = [0, 0, 0];
+  const L = area.left - 1;
+  const R = area.left + area.width;
+  const T = area.top - 1;
+  const B = area.top + area.height;
   cv.hline(L, R, T, black);
   cv.hline(L, R, B, black);
   cv.vline(L, T, B, black);
   cv.vline(R, T, B, black);
-  // ticks and labels
   const xt = niceTicks(x0, x1);
   for (const t of xt.ticks) {
     const x = Math.round(px(t));
@@ -220,6 +230,27 @@ export function renderScatter(points: Float32Array, opts: ScatterOptions = {}): 
     const s = formatTick(t, yt.step);
     cv.text(L - 7 - textWidth(s), y - 5, s, black);
   }
+}
+
+/** Renders points [n, 2] into an RGB image. */
+export function renderScatter(points: Float32Array, opts: ScatterOptions = {}): RasterImage & { bounds: Bounds } {
+  const W = opts.width ?? 512;
+  const H = opts.height ?? 512;
+  const plotW = W - MARGIN.left - MARGIN.right;
+  const plotH = H - MARGIN.top - MARGIN.bottom;
+  if (plotW < 8 || plotH < 8) throw new Error(`renderScatter: ${W}x${H} is too small`);
+  const bounds = opts.bounds ?? autoBounds(points, plotW, plotH, opts.equalAspect ?? true);
+  const cv = new Canvas(W, H);
+  const alpha = opts.alpha ?? 0.5;
+  const radius = opts.radius ?? 1.5;
+  const n = Math.floor(points.length / 2);
+  const area = { left: MARGIN.left, top: MARGIN.top, width: plotW, height: plotH };
+  for (let i = 0; i < n; i++) {
+    const colour = opts.labels ? palette[((opts.labels[i] % palette.length) + palette.length) % palette.length] : (opts.colour ?? palette[0]);
+    drawDisc(cv, area, bounds, points[2 * i], points[2 * i + 1], colour, radius, alpha);
+  }
+  if (opts.markers) drawMarkers(cv, bounds, area, opts.markers);
+  drawAxes(cv, bounds, area);
   return { data: cv.data, width: W, height: H, channels: 3, bounds };
 }
 

@@ -6,8 +6,7 @@ const loaders: Record<string, () => Promise<ModelFamily>> = {
   ae: async () => (await import('./vae/index.js')).aeFamily,
   vae: async () => (await import('./vae/index.js')).vaeFamily,
   ddpm: async () => (await import('./ddpm/family.js')).ddpmFamily,
-  // The GAN family may be absent from a build: a computed specifier keeps the typechecker from requiring it.
-  gan: async () => ((await import(`./gan/${'index'}.js`)) as { ganFamily: ModelFamily }).ganFamily,
+  gan: async () => (await import('./gan/index.js')).ganFamily,
   classifier: async () => (await import('./classifier/index.js')).classifierFamily,
 };
 

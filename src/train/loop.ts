@@ -119,6 +119,7 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
 
   const progress = new Progress(totalSteps, step);
   const say = (m: string) => (opts.quiet ? undefined : progress.message(m));
+  const warn = (m: string) => progress.message(`warning: ${m}`);
   say(`genlab train ${config.model}: ${opts.backend}; data ${t.data} (${ds.n} ${ds.kind === 'images' ? 'images' : 'points'}); ${totalSteps} steps of ${t.batch}; ${Object.values(groups).reduce((s, g) => s + g.reduce((a, v) => a + v.size, 0), 0)} parameters; run ${opts.out}`);
   if (step > 0) say(`resuming at step ${step}`);
 
@@ -154,7 +155,7 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
     const s = ema ? ema.withShadow(draw) : draw();
     model.setTraining(true);
     await writeSamplesPicture(join(opts.out, 'samples', `${stepName(step)}.png`), s, { reference, markers });
-    if (family.onSample) await (ema ? ema.withShadowAsync(() => family.onSample!(model, { dir: opts.out, step, data: ds })) : family.onSample(model, { dir: opts.out, step, data: ds }));
+    if (family.onSample) await (ema ? ema.withShadowAsync(() => family.onSample!(model, { dir: opts.out, step, data: ds, warn })) : family.onSample(model, { dir: opts.out, step, data: ds, warn }));
     s.dispose();
   };
 
@@ -178,6 +179,7 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
         step,
         rng: rngs.step,
         optimize: (group, lossFn, aux) => optimizeGroup(group, lossFn, aux),
+        warn,
       };
       const optimizeGroup = (group: string, lossFn: () => tf.Scalar, aux?: () => Record<string, tf.Scalar>): OptimizeResult & { aux: Record<string, number> } => {
         const vars = groups[group];

@@ -84,6 +84,8 @@ export interface StepContext {
    * a tidy; it may return extra named scalars in `aux`, which are read back as numbers.
    */
   optimize(group: string, lossFn: () => tf.Scalar, aux?: () => Record<string, tf.Scalar>): OptimizeResult & { aux: Record<string, number> };
+  /** Prints a warning through the progress display (e.g. a GAN's discriminator winning outright). */
+  warn?(message: string): void;
 }
 
 export interface Batch {
@@ -119,12 +121,18 @@ export interface DataShape {
   numClasses: number | null;
 }
 
+/** What a family may look at when choosing defaults: the command's flags and the --config file's modelConfig (e.g. a GAN's --loss picks its paper's optimiser). */
+export interface DefaultsHints {
+  args?: ParsedArgs;
+  modelConfig?: unknown;
+}
+
 /** A model family: how to make its default config, build it, and train it from the CLI. */
 export interface ModelFamily<M = unknown> {
   name: string;
   summary: string;
   /** Defaults of the model config for this data, and training defaults that give a useful result on it. */
-  defaults(data: DataShape, source: string): { model: M; training: Partial<TrainingConfig> };
+  defaults(data: DataShape, source: string, hints?: DefaultsHints): { model: M; training: Partial<TrainingConfig> };
   /** Throws UserError on a bad model config (unknown keys, NaN, negative sizes...). */
   validate(config: M): void;
   /** Builds the networks with weights drawn from rng. */
@@ -135,7 +143,7 @@ export interface ModelFamily<M = unknown> {
   /** Data preparation for a batch: scaling and binarisation. */
   dataOptions(config: M): { scaling: 'unit' | 'symmetric'; binarize: 'none' | 'dynamic' | 'threshold' };
   /** Extra figures at each sample period (e.g. the GAN playground); called with EMA weights in place. */
-  onSample?(model: TrainableModel, info: { dir: string; step: number; data: Dataset }): Promise<void>;
+  onSample?(model: TrainableModel, info: { dir: string; step: number; data: Dataset; warn(message: string): void }): Promise<void>;
   /** HTML fragments for the run report (figures the family writes into the run directory). */
   reportSections?(runDir: string): Promise<string[]>;
   /** Likelihood metrics for `genlab eval` (e.g. ELBO/IWAE, the diffusion bound), keyed as in its JSON. */

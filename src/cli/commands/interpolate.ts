@@ -41,12 +41,15 @@ const options: OptionSpec = {
 
 export const command: Command = {
   name: 'interpolate',
-  summary: 'interpolations between pairs of test images (AE/VAE latents, DDPM through x_t)',
+  summary: 'interpolations: between test images (AE/VAE latents, DDPM through x_t) or GAN latents',
   usage,
   async run(argv: string[]): Promise<number> {
     // Diffusion runs interpolate through q(x_t | x_0) instead of a latent space.
     const target = argv.find((x) => !x.startsWith('-'));
-    if (target && (await runModelName(target)) === 'ddpm') return (await import('../../models/ddpm/interpolate_cli.js')).runDdpmInterpolate(argv);
+    const kind = target ? await runModelName(target) : null;
+    if (kind === 'ddpm') return (await import('../../models/ddpm/interpolate_cli.js')).runDdpmInterpolate(argv);
+    // GANs have no encoder: they interpolate between random latents.
+    if (kind === 'gan') return (await import('../../models/gan/interpolate.js')).runGanInterpolate(argv);
     const a = parse(argv, options, 'interpolate');
     const [dir, ...extra] = a.positionals;
     if (!dir) throw new UserError('interpolate: name the run directory');

@@ -21,7 +21,7 @@ const COMMON: OptionSpec = {
 };
 
 const usage = `usage: genlab train <model> [options]
-models: ae, vae, ddpm, classifier (see 'genlab train <model> --help')
+models: ae, vae, ddpm, gan, classifier (see 'genlab train <model> --help')
 
   --data SOURCE         mnist (default), fashion-mnist, idx:FILE[,LABELS], folder:DIR, toy:NAME
   --steps N | --epochs N   length of the run (family default otherwise)
@@ -96,7 +96,7 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
 
 export const command: Command = {
   name: 'train',
-  summary: 'train a model (ae, vae, ddpm, classifier) with the shared training loop',
+  summary: 'train a model (ae, vae, ddpm, gan, classifier) with the shared training loop',
   usage,
   async run(argv) {
     const [name, ...rest] = argv;
@@ -127,7 +127,7 @@ export const command: Command = {
       const data = str(a, 'data') ?? (typeof fileTraining.data === 'string' ? fileTraining.data : DEFAULT_TRAINING.data);
       const ds = await loadSource(data, { split: 'train' });
       const shape = dataShapeOf(ds);
-      const d = family.defaults(shape, data);
+      const d = family.defaults(shape, data, { args: a, modelConfig: file.modelConfig });
       let training = deepMerge(deepMerge({ ...DEFAULT_TRAINING, data }, d.training), fileTraining) as TrainingConfig;
       if (d.training.optimizers && !(isPlainObject(fileTraining) && fileTraining.optimizers)) training.optimizers = d.training.optimizers;
       training = trainingFromArgs(a, training);

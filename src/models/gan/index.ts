@@ -1,0 +1,120 @@
+/**
+ * The 'gan' model family for the shared training loop.
+ *
+ *   genlab train gan --loss minimax|ns|lsgan|wgan|wgan-gp --data SOURCE [--steps N] [--nz 64]
+ *                    [--critic-steps K] [--clip-weights C] [--gp-weight L] [--channels C] [--hidden 128,128,128] --out RUN
+ *
+ * Each loss comes with its paper's optimiser and critic-step defaults (config.ts); flags and
+ * --config override them. 2-D sources get MLP nets and the playground figures (playground.ts);
+ * images get DCGAN nets. Sampling uses the generator's EMA.
+ */
+import { join, relative } from 'node:path';
+import type { DataShape, DefaultsHints, ModelFamily, TrainableModel } from '../../train/types.js';
+import type { OptionSpec, ParsedArgs } from '../../cli/args.js';
+import { choice, int, num, str } from '../../cli/args.js';
+import { UserError } from '../../util/errors.js';
+import type { Rng } from '../../util/rng.js';
+import { linePlotSvg } from '../../io/plot.js';
+import { readMetrics, metricSeries } from '../../train/metrics.js';
+import { isPlainObject } from '../../train/config.js';
+import { GAN_LOSSES, type GanLoss } from './losses.js';
+import { defaultConfig, defaultTraining, lossDefaults, validateConfig, type GanConfig } from './config.js';
+import { GanModel } from './model.js';
+import { writePlayground, writePlaygroundAnimation } from './playground.js';
+
+export { GanModel } from './model.js';
+export type { GanConfig } from './config.js';
+export { discriminatorLoss, generatorLoss, GAN_LOSSES, type GanLoss } from './losses.js';
+export { gradientPenalty, drawMixingWeights, interpolateSamples } from './gradient_penalty.js';
+export { latentInterpolation } from './interpolate.js';
+
+/** The loss a run is being set up with: --loss, else the --config file's, else non-saturating. */
+function lossFromHints(hints?: DefaultsHints): GanLoss {
+  const flag = hints?.args ? str(hints.args, 'loss') : undefined;
+  const file = isPlainObject(hints?.modelConfig) ? hints.modelConfig.loss : undefined;
+  const loss = flag ?? (typeof file === 'string' ? file : 'ns');
+  if (!GAN_LOSSES.includes(loss as GanLoss)) throw new UserError(`--loss must be one of ${GAN_LOSSES.join('|')}, got '${loss}'`);
+  return loss as GanLoss;
+}
+
+function intList(a: ParsedArgs, name: string): number[] | undefined {
+  const v = str(a, name);
+  if (v === undefined) return undefined;
+  const parts = v.split(',').map((s) => Number(s.trim()));
+  if (parts.some((n) => !Number.isInteger(n) || n < 1)) throw new UserError(`--${name} must be comma-separated positive whole numbers, got '${v}'`);
+  return parts;
+}
+
+const cliOptions: OptionSpec = {
+  loss: { type: 'string' },
+  nz: { type: 'string' },
+  arch: { type: 'string' },
+  hidden: { type: 'string' },
+  channels: { type: 'string' },
+  'critic-steps': { type: 'string' },
+  'clip-weights': { type: 'string' },
+  'gp-weight': { type: 'string' },
+  'd-norm': { type: 'string' },
+};
+
+export const ganFamily: ModelFamily<GanConfig> = {
+  name: 'gan',
+  summary: 'generative adversarial networks: minimax, non-saturating, LSGAN, WGAN (clipping), WGAN-GP; MLP or DCGAN nets',
+  defaults(data: DataShape, _source: string, hints?: DefaultsHints) {
+    const loss = lossFromHints(hints);
+    return { model: defaultConfig(loss, data), training: defaultTraining(loss, data) };
+  },
+  validate: validateConfig,
+  create(config: GanConfig, data: DataShape, rng: Rng): TrainableModel {
+    return new GanModel(config, data, rng);
+  },
+  cliOptions,
+  fromArgs(a: ParsedArgs, config: GanConfig): GanConfig {
+    const c: GanConfig = { ...config, hidden: [...config.hidden] };
+    const loss = choice(a, 'loss', GAN_LOSSES, c.loss);
+    if (loss !== c.loss) {
+      // A --loss that differs from the config's brings its paper's critic settings with it.
+      Object.assign(c, lossDefaults(loss));
+      c.loss = loss;
+    }
+    c.nz = int(a, 'nz', c.nz, 1)!;
+    c.arch = choice(a, 'arch', ['mlp', 'dcgan'] as const, c.arch);
+    c.hidden = intList(a, 'hidden') ?? c.hidden;
+    c.channels = int(a, 'channels', c.channels, 1)!;
+    c.criticSteps = int(a, 'critic-steps', c.criticSteps, 1)!;
+    c.clip = num(a, 'clip-weights', c.clip, 0)!;
+    c.gpWeight = num(a, 'gp-weight', c.gpWeight, 0)!;
+    c.discriminatorNorm = choice(a, 'd-norm', ['batch', 'none'] as const, c.discriminatorNorm);
+    validateConfig(c);
+    return c;
+  },
+  dataOptions() {
+    return { scaling: 'symmetric', binarize: 'none' }; // G ends in tanh: images live in [-1, 1]
+  },
+  async onSample(model, info) {
+    if (!(model instanceof GanModel)) throw new Error('gan onSample: not a GanModel');
+    await writePlayground(model, info);
+  },
+  reportSections: (runDir: string) => reportSections(runDir),
+};
+
+/** Curves of the GAN diagnostics and, for 2-D runs, the playground animation. */
+async function reportSections(runDir: string): Promise<string[]> {
+  const rows = await readMetrics(join(runDir, 'metrics.jsonl'));
+  const html = ['<h2>GAN diagnostics</h2>'];
+  const curves: [string, string[]][] = [
+    ['losses', ['d_loss', 'g_loss', 'gp']],
+    ['discriminator outputs: mean D(x), D(G(z)); critic estimate of W1', ['d_real', 'd_fake', 'w_dist']],
+    ['gradient norms', ['grad_d', 'grad_g', 'grad_xhat']],
+    ['mode coverage (ring/grid toys)', ['modes', 'hq']],
+  ];
+  for (const [title, keys] of curves) {
+    const series = metricSeries(rows, keys);
+    if (series.length) html.push(linePlotSvg(series, { title, xLabel: 'step', width: 640, height: 280 }));
+  }
+  const gif = await writePlaygroundAnimation(runDir);
+  if (gif) {
+    html.push(`<figure><img src="${relative(runDir, gif)}" width="512"><figcaption>the playground over training: heat map = D's reading, green = real, purple = generated, arrows = the generator's gradient</figcaption></figure>`);
+  }
+  return [html.join('\n')];
+}
