@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { command } = await load(name);
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.usage);
+    console.log(command.help ? await command.help(rest) : command.usage);
     return 0;
   }
   return command.run(rest);

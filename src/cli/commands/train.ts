@@ -98,6 +98,13 @@ export const command: Command = {
   name: 'train',
   summary: 'train a model (ae, vae, ddpm, gan, classifier) with the shared training loop',
   usage,
+  async help(argv) {
+    const name = argv[0];
+    if (!name || name.startsWith('-')) return usage;
+    const family = await getFamily(name);
+    const own = Object.keys(family.cliOptions).map((k) => `--${k}`);
+    return `${usage}\n\n${name}: ${family.summary}\n  ${name} options: ${own.length ? own.join(' ') : '(none)'}  (documented in src/models/${name === 'ae' ? 'vae' : name}/)`;
+  },
   async run(argv) {
     const [name, ...rest] = argv;
     if (!name || name.startsWith('-')) throw new UserError(`genlab train: name a model first (${(await availableFamilies()).join(', ')})`);
