@@ -83,7 +83,7 @@ export function niceTicks(lo: number, hi: number, target = 5): { ticks: number[]
 }
 
 // 3x5 glyphs, one 3-bit row per entry, top to bottom
-const glyphs: Record<string, number[]> = {
+export const glyphs: Record<string, number[]> = {
   '0': [7, 5, 5, 5, 7],
   '1': [2, 6, 2, 2, 7],
   '2': [7, 1, 7, 4, 7],
@@ -140,7 +140,7 @@ export class Canvas {
   }
 }
 
-function textWidth(s: string, scale = 2): number {
+export function textWidth(s: string, scale = 2): number {
   return s.length * 4 * scale - scale;
 }
 

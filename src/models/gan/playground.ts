@@ -80,6 +80,7 @@ export function playgroundFrame(model: GanModel, data: Dataset & { kind: 'points
     fakePoints,
     arrows: { from: fakePoints.slice(0, 2 * ARROWS), vec },
     ...(data.modes ? { markers: data.modes } : {}),
+    title: `step ${step}  ${model.config.loss}`,
   };
 }
 
