@@ -133,10 +133,12 @@ export const classifierFamily: ModelFamily<ClassifierConfig> = {
   defaults(data, source) {
     // Enough passes for the shipped accuracies: mnist has 8,000 training digits, fashion-mnist 60,000 images.
     const base = source.replace(/:(train|test)$/, '');
-    const epochs = base === 'mnist' ? 20 : base === 'fashion-mnist' ? 3 : 10;
+    // fashion-mnist: 3 epochs of batch 64 with 2-pixel shifts gave 88.95%; 6 epochs of 128 with 1-pixel shifts 91.01%.
+    const fashion = base === 'fashion-mnist';
+    const epochs = base === 'mnist' ? 20 : fashion ? 6 : 10;
     return {
-      model: { channels: [32, 64, 64], features: 128, dropout: 0.3, shiftPixels: 2, numClasses: data.numClasses ?? 10 },
-      training: { epochs, batch: 64, optimizers: { model: { kind: 'adam', lr: 1e-3 } }, schedule: { warmupSteps: 100, decay: 'cosine', minRatio: 0.02 }, sampleEvery: 0, checkpointEvery: 1000, ema: null },
+      model: { channels: [32, 64, 64], features: 128, dropout: 0.3, shiftPixels: fashion ? 1 : 2, numClasses: data.numClasses ?? 10 },
+      training: { epochs, batch: fashion ? 128 : 64, optimizers: { model: { kind: 'adam', lr: 1e-3 } }, schedule: { warmupSteps: 100, decay: 'cosine', minRatio: 0.02 }, sampleEvery: 0, checkpointEvery: 1000, ema: null },
     };
   },
   validate(c) {
