@@ -64,3 +64,14 @@ export function choice<T extends string>(a: ParsedArgs, name: string, choices: r
   }
   return v as T;
 }
+
+/** --NAME as comma-separated positive whole numbers (e.g. --hidden 128,128), or undefined when absent. */
+export function intList(a: ParsedArgs, name: string): number[] | undefined {
+  const v = str(a, name);
+  if (v === undefined) return undefined;
+  const parts = v.split(',').map((s) => Number(s.trim()));
+  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new UserError(`--${name} must be comma-separated positive whole numbers, got '${v}'`);
+  }
+  return parts;
+}

@@ -11,7 +11,7 @@
 import { join, relative } from 'node:path';
 import type { DataShape, DefaultsHints, ModelFamily, TrainableModel } from '../../train/types.js';
 import type { OptionSpec, ParsedArgs } from '../../cli/args.js';
-import { choice, int, num, str } from '../../cli/args.js';
+import { choice, int, intList, num, str } from '../../cli/args.js';
 import { UserError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import { linePlotSvg } from '../../io/plot.js';
@@ -37,13 +37,6 @@ function lossFromHints(hints?: DefaultsHints): GanLoss {
   return loss as GanLoss;
 }
 
-function intList(a: ParsedArgs, name: string): number[] | undefined {
-  const v = str(a, name);
-  if (v === undefined) return undefined;
-  const parts = v.split(',').map((s) => Number(s.trim()));
-  if (parts.some((n) => !Number.isInteger(n) || n < 1)) throw new UserError(`--${name} must be comma-separated positive whole numbers, got '${v}'`);
-  return parts;
-}
 
 const cliOptions: OptionSpec = {
   loss: { type: 'string' },

@@ -15,7 +15,7 @@ import type { OptionSpec, ParsedArgs } from '../../cli/args.js';
 import { loadSource } from '../../data/index.js';
 import { linePlotSvg } from '../../io/plot.js';
 import { readMetrics, metricSeries } from '../../train/metrics.js';
-import { choice, int, num, str } from '../../cli/args.js';
+import { choice, int, intList, num, str } from '../../cli/args.js';
 import { UserError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { IWAE_PRESET, defaultConfig, defaultTraining, validateConfig } from './config.js';
@@ -42,15 +42,6 @@ const sharedOptions: OptionSpec = {
   binarize: { type: 'string' },
 };
 
-function intList(a: ParsedArgs, name: string): number[] | undefined {
-  const v = str(a, name);
-  if (v === undefined) return undefined;
-  const parts = v.split(',').map((s) => Number(s.trim()));
-  if (parts.length === 0 || parts.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new UserError(`--${name} must be comma-separated positive whole numbers, got '${v}'`);
-  }
-  return parts;
-}
 
 /** Applies the options shared by ae and vae; `decoderFlag` is the name the family uses for the decoder ('decoder' or 'loss'). */
 function applyShared(a: ParsedArgs, config: VaeConfig): VaeConfig {
