@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './register_gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { UserError } from '../util/errors.js';
 import { registerWasmKernelPack } from './kernels/index.js';
 import { startThreadedWasm } from './wasm_threads.js';
@@ -59,8 +59,8 @@ export async function initBackend(opts: { backend?: BackendChoice; threads?: num
     let threads = 1;
     if (wasmStarted === null && wanted > 1 && (await startThreadedWasm(wanted))) {
       ok = true;
-      threads = wanted;
-      wasmStarted = wanted;
+      threads = getThreadsCount(); // what the module's pool really has, not what was asked for
+      wasmStarted = threads;
     }
     if (!ok) {
       try {

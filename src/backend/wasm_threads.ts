@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The worker's Blob branch, replaced by an asynchronous read of the Blob and a global eval. */
@@ -23,6 +23,23 @@ let tempDir: string | null = null;
 function cleanup(): void {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   tempDir = null;
+}
+
+type PoolWorker = { ref(): unknown; unref(): unknown };
+
+/**
+ * Emscripten refs a Node worker while a pthread runs on it, so that the process outlives its
+ * threads. The thread pool's threads never end, so a program (a test file, a library user's
+ * script) would never exit. They only ever wait for work from the main thread, so they are
+ * made not to hold the process open.
+ */
+function releaseWorkers(): void {
+  const pthread = (tf.backend() as unknown as { wasm?: { PThread?: { unusedWorkers: PoolWorker[]; runningWorkers: PoolWorker[] } } }).wasm?.PThread;
+  if (!pthread) return;
+  for (const w of [...pthread.unusedWorkers, ...pthread.runningWorkers]) {
+    w.ref = () => w; // a pthread that starts later must not re-ref it
+    w.unref();
+  }
 }
 
 /**
@@ -56,16 +73,26 @@ export async function startThreadedWasm(threads: number): Promise<boolean> {
     }
   }
   globalThis.Blob = TextBlob as typeof Blob;
+  // The module sizes its thread pool as min(requested, logical cores / 2), and Emscripten counts
+  // cores with os.cpus() under Node; so on a 2-core machine a request for 2 threads got 1
+  // (measured with getThreadsCount()). Report enough cores while the pool is created.
+  const cpus = os.cpus;
+  os.cpus = () => {
+    const real = cpus.call(os);
+    return Array.from({ length: Math.max(real.length, 2 * threads) }, (_, i) => real[i % real.length]);
+  };
   try {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
     setThreadsCount(threads);
     const ok = await tf.setBackend('wasm');
     await tf.ready();
+    if (ok) releaseWorkers();
     return ok && patchedWorker;
   } catch {
     return false;
   } finally {
     URL.createObjectURL = original;
     globalThis.Blob = OriginalBlob;
+    os.cpus = cpus;
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from './module.js';
+import { groupNorm } from './group_norm_op.js';
 import { torchDefault, zeros, ones } from './init.js';
 import type { Rng } from '../util/rng.js';
 
@@ -125,14 +126,7 @@ export class GroupNorm extends Module {
     this.beta = this.param('beta', zeros([channels]));
   }
   apply(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const [b, h, w, c] = x.shape;
-      const g = this.groups;
-      const xg = tf.reshape(x, [b, h * w, g, c / g]); // [B, HW, G, C/G]
-      const { mean, variance } = tf.moments(xg, [1, 3], true); // [B, 1, G, 1]
-      const xn = tf.mul(tf.sub(xg, mean), tf.rsqrt(tf.add(variance, this.eps)));
-      return tf.add(tf.mul(tf.reshape(xn, [b, h, w, c]), this.gamma), this.beta);
-    });
+    return groupNorm(x, this.gamma, this.beta, this.groups, this.eps); // x: [B, H, W, C]
   }
 }
 

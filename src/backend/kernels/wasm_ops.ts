@@ -34,9 +34,13 @@ export function free(backend: WasmBackend, ...infos: TensorInfo[]): void {
   for (const t of infos) backend.disposeData(t.dataId);
 }
 
-export const transpose = (b: WasmBackend, x: TensorInfo, perm: number[]): TensorInfo => call('Transpose', b, { x }, { perm });
+/** The registered Transpose (the pack's tiled one once registered), not the captured built-in. */
+export const transpose = (b: WasmBackend, x: TensorInfo, perm: number[]): TensorInfo =>
+  tf.getKernel('Transpose', 'wasm')!.kernelFunc({ inputs: { x }, backend: b, attrs: { perm } }) as TensorInfo;
 export const reshape = (b: WasmBackend, x: TensorInfo, shape: number[]): TensorInfo => call('Reshape', b, { x }, { shape });
-export const slice = (b: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo => call('Slice', b, { x }, { begin, size });
+/** The registered Slice (the pack's run-copying one once registered). */
+export const slice = (b: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo =>
+  tf.getKernel('Slice', 'wasm')!.kernelFunc({ inputs: { x }, backend: b, attrs: { begin, size } }) as TensorInfo;
 export const pad = (b: WasmBackend, x: TensorInfo, paddings: [number, number][]): TensorInfo => call('PadV2', b, { x }, { paddings, constantValue: 0 });
 export const reverse = (b: WasmBackend, x: TensorInfo, dims: number[]): TensorInfo => call('Reverse', b, { x }, { dims });
 

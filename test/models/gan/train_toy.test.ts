@@ -53,9 +53,9 @@ for (const loss of ['ns', 'wgan-gp'] as const) {
     const run = await trainToy(loss, { steps, sampleEvery: steps, checkpointEvery: 0, logEvery: 50 });
     const cov = await coverage(run);
     assert.ok(cov.modes >= 7, `${loss}: ${cov.modes} modes covered`);
-    // High quality = within 3 std (0.06) of a mode. WGAN-GP's samples are still spreading in
-    // at this budget (the paper trains 100k generator steps): measured 0.41, asserted > 0.35.
-    assert.ok(cov.hq > (loss === 'ns' ? 0.5 : 0.35), `${loss}: high-quality share ${cov.hq}`);
+    // Most samples of high quality = more than half within 3 std (0.06) of a mode
+    // (measured with seed 0: ns 0.87; wgan-gp with the toy's lambda = 1, 0.80).
+    assert.ok(cov.hq > 0.5, `${loss}: high-quality share ${cov.hq}`);
     // The playground frame and the per-step diagnostics are there.
     const frames = readdirSync(join(run, 'playground'));
     assert.ok(frames.some((f) => f.endsWith('.png')), 'a playground frame');
