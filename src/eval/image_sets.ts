@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../util/rng.js';
 import { loadSource, type Dataset } from '../data/index.js';
-import { loadRun } from '../train/load_run.js';
+import { loadRun, type LoadRunOptions } from '../train/load_run.js';
 import { isFitDir, loadFitDir, densityOf } from '../models/fitted/fit.js';
 
 export interface SampleSet {
@@ -35,6 +35,7 @@ export async function loadSampleSet(
   seed: number,
   onProgress?: (done: number) => void,
   configure?: (run: Awaited<ReturnType<typeof loadRun>>) => void,
+  weights: LoadRunOptions = {},
 ): Promise<SampleSet> {
   if (!spec.startsWith('pretrained:') && existsSync(spec) && (await isFitDir(spec))) {
     const record = await loadFitDir(spec);
@@ -43,7 +44,7 @@ export async function loadSampleSet(
     return { kind: record.dataShape.kind, n, values, shape: record.dataShape.shape, source: record.data };
   }
   if (isModelSpec(spec)) {
-    const run = await loadRun(spec);
+    const run = await loadRun(spec, weights);
     configure?.(run);
     const rng = new Rng(seed);
     const per = run.data.shape.reduce((a, b) => a * b, 1);

@@ -18,6 +18,7 @@ test('bad options give one line naming the problem and exit status 2', () => {
     [['train', 'nosuchmodel'], /unknown model 'nosuchmodel'/],
     [['train', 'ddpm', '--data', 'toy:two-moons', '--frobnicate'], /Unknown option '--frobnicate'/],
     [['train', 'ddpm', '--data', 'toy:two-moons', '--resume', '--out', join(dir, 'none')], /no config.json|not a genlab run/],
+    [['eval', 'mnist:test', '--weights', 'average'], /--weights must be one of ema\|live, got 'average'/],
   ];
   const cfg = join(dir, 'bad.json');
   writeFileSync(cfg, JSON.stringify({ training: { batch: 0 } }));

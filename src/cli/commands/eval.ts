@@ -15,6 +15,7 @@ const LIKELIHOOD = ['elbo', 'iwae', 'nll'];
 const usage = `usage: genlab eval <RUN|pretrained:NAME|FITDIR|folder:DIR|SOURCE> [--metric fid,kid,precision,recall,is,classes]
                    [--ref SOURCE[:train|:test]] [--n 10000] [--features RUN] [--seed 0] [--json]
                    [--sampler ddpm|ddim --sampling-steps N --eta E]   (DDPM runs)
+                   [--weights ema|live]   a run's EMA weights (default, what sampling uses) or its live weights
   2-D points: --metric mmd,modes,hq.   Likelihood models: --metric elbo,iwae [--k 5000] (VAE), nll [--timesteps 100] (DDPM)
   The feature network defaults to the shipped classifier of the reference's domain (mnist, fashion-mnist).`;
 
@@ -28,11 +29,13 @@ export const command: Command = {
     const a = parse(argv.slice(1), {
       metric: { type: 'string' }, ref: { type: 'string' }, n: { type: 'string' }, features: { type: 'string' }, seed: { type: 'string' },
       json: { type: 'boolean' }, k: { type: 'string' }, sampler: { type: 'string' }, 'sampling-steps': { type: 'string' }, eta: { type: 'string' }, timesteps: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' },
+      weights: { type: 'string' },
     }, 'eval');
     const metrics = (str(a, 'metric') ?? 'fid,kid,precision,recall,is').split(',').map((s) => s.trim()).filter(Boolean);
     const n = int(a, 'n', 10000, 1)!;
     const seed = int(a, 'seed', 0, 0)!;
     const json = flag(a, 'json');
+    const weights = { ema: choice(a, 'weights', ['ema', 'live'] as const, 'ema') === 'ema' };
     await initBackend({ backend: choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto'), threads: int(a, 'threads', undefined, 1) });
     const log = (m: string) => process.stderr.write(`\r${m}   `);
     const result: Record<string, unknown> = {};
@@ -41,7 +44,7 @@ export const command: Command = {
     const quality = metrics.filter((m) => !LIKELIHOOD.includes(m));
     if (like.length) {
       if (!isModelSpec(target)) throw new UserError(`--metric ${like.join(',')}: needs a trained run, not '${target}'`);
-      const run = await loadRun(target);
+      const run = await loadRun(target, weights);
       if (!run.family.likelihoodMetrics) throw new UserError(`--metric ${like.join(',')}: a '${run.config.model}' model has no likelihood bound`);
       const test = await loadSource(run.config.training.data.replace(/:(train|test)$/, ''), { split: 'test' });
       const k = run.config.model === 'ddpm' ? int(a, 'timesteps', 100, 1)! : int(a, 'k', 5000, 1)!;
@@ -59,7 +62,8 @@ export const command: Command = {
           run.model.config.sampler = { ...run.model.config.sampler, kind, steps: kind === 'ddpm' ? T : int(a, 'sampling-steps', 50, 1)!, eta: num(a, 'eta', kind === 'ddpm' ? 1 : 0, 0)! };
           result.sampler = `${kind}-${run.model.config.sampler.steps}${kind === 'ddim' ? `-eta${run.model.config.sampler.eta}` : ''}`;
         }
-      });
+      }, weights);
+      if (isModelSpec(target)) result.weights = weights.ema ? 'ema' : 'live';
       if (isModelSpec(target)) result.sampling_seconds = +((performance.now() - t0) / 1000).toFixed(1);
       const refSpec = str(a, 'ref') ?? (gen.source ? `${gen.source.replace(/:(train|test)$/, '')}:test` : undefined);
       if (!refSpec) throw new UserError('--ref is needed: name the reference data (e.g. mnist:test)');
