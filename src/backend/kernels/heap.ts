@@ -49,7 +49,3 @@ export function runOnArrays(
   return outs.map((o, i) => b.makeTensorInfo!(outShapes[i], 'float32', o));
 }
 
-/** True when `runOnArrays` can serve this backend (wasm heap or cpu arrays). */
-export function supportsArrays(backendName: string): boolean {
-  return backendName === 'wasm' || backendName === 'cpu';
-}
