@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerConfig } from './types.js';
 import { UserError } from '../util/errors.js';
+import { ADAM_UPDATE, adamUpdateConfigs, type AdamStep } from '../backend/kernels/adam_update.js';
 
 export interface Optimizer {
   readonly config: OptimizerConfig;
@@ -55,33 +56,53 @@ abstract class SlotOptimizer implements Optimizer {
   }
 }
 
+let adamKernelsRegistered = false;
+function registerAdamKernels(): void {
+  if (adamKernelsRegistered) return;
+  for (const k of adamUpdateConfigs) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
+  adamKernelsRegistered = true;
+}
+
 /**
- * Adam (Kingma & Ba 2015), with bias correction as in PyTorch:
- *   m <- b1 m + (1 - b1) g,  v <- b2 v + (1 - b2) g^2,
- *   p <- p - lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+ * One Adam step for one tensor, as in PyTorch (bias-corrected):
+ *   m' = b1 m + (1 - b1) g,  v' = b2 v + (1 - b2) g^2,
+ *   p' = p - lr (m' / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps)
+ * Returns [p', m', v']: one fused kernel where the backend has it (wasm, cpu), tfjs ops elsewhere.
  */
+export function adamStep(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, s: AdamStep, fused = true): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  registerAdamKernels();
+  if (fused && p.dtype === 'float32' && tf.getKernel(ADAM_UPDATE, tf.getBackend())) {
+    const attrs = { ...s } as unknown as tf.NamedAttrMap;
+    const [p1, m1, v1] = tf.engine().runKernel(ADAM_UPDATE, { p, g, m, v }, attrs) as tf.Tensor[];
+    return [p1, m1, v1];
+  }
+  return tf.tidy(() => {
+    const m1 = tf.add(tf.mul(m, s.beta1), tf.mul(g, 1 - s.beta1));
+    const v1 = tf.add(tf.mul(v, s.beta2), tf.mul(tf.square(g), 1 - s.beta2));
+    const update = tf.div(tf.div(m1, s.c1), tf.add(tf.sqrt(tf.div(v1, s.c2)), s.eps));
+    return [tf.sub(p, tf.mul(update, s.lr)), m1, v1];
+  });
+}
+
+/** Adam (Kingma & Ba 2015) with PyTorch's bias correction; the update rule is adamStep's. */
 export class Adam extends SlotOptimizer {
   constructor(config: OptimizerConfig) {
     super(config, ['m', 'v']);
   }
   apply(vars: tf.Variable[], grads: tf.Tensor[], lr: number): void {
     this.step += 1;
-    const b1 = this.config.beta1 ?? 0.9;
-    const b2 = this.config.beta2 ?? 0.999;
+    const beta1 = this.config.beta1 ?? 0.9;
+    const beta2 = this.config.beta2 ?? 0.999;
     const eps = this.config.eps ?? 1e-8;
-    const c1 = 1 - b1 ** this.step;
-    const c2 = 1 - b2 ** this.step;
+    const s: AdamStep = { lr, beta1, beta2, eps, c1: 1 - beta1 ** this.step, c2: 1 - beta2 ** this.step };
     vars.forEach((p, i) => {
       const m = this.slot('m', i, p);
       const v = this.slot('v', i, p);
       tf.tidy(() => {
-        const g = grads[i];
-        const m1 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
-        const v1 = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
+        const [p1, m1, v1] = adamStep(p, grads[i], m, v, s);
         m.assign(m1);
         v.assign(v1);
-        const update = tf.div(tf.div(m1, c1), tf.add(tf.sqrt(tf.div(v1, c2)), eps));
-        p.assign(tf.sub(p, tf.mul(update, lr)));
+        p.assign(p1);
       });
     });
   }

@@ -74,7 +74,9 @@ test('transposeArray equals the index formula for every permutation of rank 1-5;
 });
 
 test('tiled Transpose equals cpu for every permutation of rank 2-4 and the layout changes of the conv gradients', async () => {
-  const shapes = [[70, 90], [16, 17, 18], [6, 7, 9, 11]]; // each >= 4096 elements, the tiled kernel's threshold
+  // Each >= 4096 elements, the kernel's threshold; [128, 90] and [3, 64, 70] are 2-D and batched
+  // 2-D cases that take the blocked wasm copy (rows a multiple of 64), with partial 16-blocks.
+  const shapes = [[70, 90], [128, 90], [3, 64, 70], [16, 17, 18], [6, 7, 9, 11]];
   for (const shape of shapes) {
     for (const perm of permutations(shape.length)) {
       const [cpu, wasm, leaked] = await onBoth([rand(shape)], (t) => tf.transpose(t, perm));

@@ -89,13 +89,28 @@ test('Conv2DBackpropInput and conv2dTranspose (wasm pack) equal cpu', async () =
   }
 });
 
+test('BatchMatMul through the transposed product (large right operand) equals cpu', async () => {
+  // m = 6, k = 256, n = 300: n >= 2m and k n >= 65536, so a b and a b^T are computed as (b^T a^T)^T.
+  for (const tb of [false, true]) {
+    for (const batch of [1, 2]) {
+      const a = rand([batch, 6, 256]);
+      const b = rand(tb ? [batch, 300, 256] : [batch, 256, 300]);
+      const [cpu, wasm, leaked] = await onBoth([a, b], (at, bt) => tf.matMul(at as tf.Tensor3D, bt as tf.Tensor3D, false, tb));
+      assert.equal(wasm.length, batch * 6 * 300);
+      assert.ok(relErr(wasm, cpu) < 1e-4, `matmul tb=${tb} batch=${batch}`);
+      assert.equal(leaked, 0);
+    }
+  }
+});
+
 test('BatchMatMul with transposes (wasm pack) equals cpu', async () => {
   for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
-    for (const batch of [1, 3]) {
+    for (const [batch, n] of [[1, 4], [3, 4], [1, 12], [3, 12]]) {
       const a = rand(ta ? [batch, 7, 5] : [batch, 5, 7]);
-      const b = rand(tb ? [batch, 4, 7] : [batch, 7, 4]);
+      const b = rand(tb ? [batch, n, 7] : [batch, 7, n]);
       const [cpu, wasm, leaked] = await onBoth([a, b], (at, bt) => tf.matMul(at as tf.Tensor3D, bt as tf.Tensor3D, ta, tb));
-      assert.ok(relErr(wasm, cpu) < 1e-4, `matmul ta=${ta} tb=${tb} batch=${batch}`);
+      assert.ok(relErr(wasm, cpu) < 1e-4, `matmul ta=${ta} tb=${tb} batch=${batch} n=${n}`);
+      assert.equal(wasm.length, batch * 5 * n);
       assert.equal(leaked, 0);
     }
   }

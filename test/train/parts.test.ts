@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.js';
-import { Adam, RmsProp, Sgd } from '../../src/train/optimizers.js';
+import { Adam, RmsProp, Sgd, adamStep } from '../../src/train/optimizers.js';
 import { learningRate } from '../../src/train/schedule.js';
 import { emaDecay, Ema } from '../../src/train/ema.js';
 import { clipByGlobalNorm } from '../../src/train/clip.js';
@@ -114,4 +114,34 @@ test('optimiser state restores exactly: a reloaded Adam / RMSprop / SGD takes th
     a.dispose();
     b.dispose();
   }
+});
+
+test('fused Adam kernel equals the tfjs-op composite on cpu and wasm, and frees what it replaces', async () => {
+  const n = 1037;
+  const rand = (seed: number, scale: number) => tf.randomNormal([n], 0, scale, 'float32', seed);
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await initBackend({ backend });
+    const before = tf.memory().numTensors;
+    let p = rand(1, 1);
+    let m = tf.zeros([n]);
+    let v = tf.zeros([n]);
+    let [pc, mc, vc] = [p.clone(), m.clone(), v.clone()];
+    for (let t = 1; t <= 5; t++) {
+      const g = rand(10 + t, 10 ** (t - 3)); // gradient scales 1e-2 .. 1e2
+      const s = { lr: 1e-3, beta1: 0.5, beta2: 0.999, eps: 1e-8, c1: 1 - 0.5 ** t, c2: 1 - 0.999 ** t };
+      const fused = adamStep(p, g, m, v, s, true);
+      const composite = adamStep(pc, g, mc, vc, s, false);
+      tf.dispose([p, m, v, pc, mc, vc, g]);
+      [p, m, v] = fused;
+      [pc, mc, vc] = composite;
+    }
+    for (const [a, b, name] of [[p, pc, 'p'], [m, mc, 'm'], [v, vc, 'v']] as const) {
+      const err = tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.add(tf.abs(b), 1e-6))).dataSync()[0]);
+      assert.ok(err < 1e-5, `${backend} ${name}: relative error ${err}`);
+    }
+    assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(p, rand(1, 1)))).dataSync()[0]) > 1e-3, 'the parameters moved');
+    tf.dispose([p, m, v, pc, mc, vc]);
+    assert.equal(tf.memory().numTensors, before);
+  }
+  await initBackend({ backend: 'cpu' });
 });

@@ -1,0 +1,118 @@
+;; Memory-bound kernels that run on the tfjs wasm backend's own heap (genlab's kernel pack).
+;; Addresses are byte offsets into that heap; counts and steps are in elements.
+;; scripts/build-wasm.mjs assembles this file twice (shared memory for the threaded build,
+;; plain memory otherwise) into src/backend/wasm/heap_kernels_wasm.ts.
+(module
+  (import "env" "memory" (memory 1 65536 shared)) ;; MEMORY
+
+  ;; One Adam step, f32x4 then a scalar tail:
+  ;;   m' = b1 m + a1 g,  v' = b2 v + a2 g^2,  p' = p - k m' / (sqrt(v') r + eps)
+  ;; with a1 = 1 - b1, a2 = 1 - b2, k = lr / (1 - b1^t), r = 1 / sqrt(1 - b2^t).
+  (func (export "adam")
+    (param $p i32) (param $g i32) (param $m i32) (param $v i32)
+    (param $po i32) (param $mo i32) (param $vo i32) (param $n i32)
+    (param $b1 f32) (param $a1 f32) (param $b2 f32) (param $a2 f32)
+    (param $k f32) (param $r f32) (param $eps f32)
+    (local $i i32) (local $end4 i32) (local $end i32)
+    (local $B1 v128) (local $A1 v128) (local $B2 v128) (local $A2 v128)
+    (local $K v128) (local $R v128) (local $E v128)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $A1 (f32x4.splat (local.get $a1)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $A2 (f32x4.splat (local.get $a2)))
+    (local.set $K (f32x4.splat (local.get $k)))
+    (local.set $R (f32x4.splat (local.get $r)))
+    (local.set $E (f32x4.splat (local.get $eps)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $vec_done
+      (loop $vec
+        (br_if $vec_done (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $mv (f32x4.add
+          (f32x4.mul (local.get $B1) (v128.load (i32.add (local.get $m) (local.get $i))))
+          (f32x4.mul (local.get $A1) (local.get $gv))))
+        (local.set $vv (f32x4.add
+          (f32x4.mul (local.get $B2) (v128.load (i32.add (local.get $v) (local.get $i))))
+          (f32x4.mul (local.get $A2) (f32x4.mul (local.get $gv) (local.get $gv)))))
+        (v128.store (i32.add (local.get $mo) (local.get $i)) (local.get $mv))
+        (v128.store (i32.add (local.get $vo) (local.get $i)) (local.get $vv))
+        (v128.store (i32.add (local.get $po) (local.get $i))
+          (f32x4.sub
+            (v128.load (i32.add (local.get $p) (local.get $i)))
+            (f32x4.div
+              (f32x4.mul (local.get $K) (local.get $mv))
+              (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $R)) (local.get $E)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vec)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $ms (f32.add
+          (f32.mul (local.get $b1) (f32.load (i32.add (local.get $m) (local.get $i))))
+          (f32.mul (local.get $a1) (local.get $gs))))
+        (local.set $vs (f32.add
+          (f32.mul (local.get $b2) (f32.load (i32.add (local.get $v) (local.get $i))))
+          (f32.mul (local.get $a2) (f32.mul (local.get $gs) (local.get $gs)))))
+        (f32.store (i32.add (local.get $mo) (local.get $i)) (local.get $ms))
+        (f32.store (i32.add (local.get $vo) (local.get $i)) (local.get $vs))
+        (f32.store (i32.add (local.get $po) (local.get $i))
+          (f32.sub
+            (f32.load (i32.add (local.get $p) (local.get $i)))
+            (f32.div
+              (f32.mul (local.get $k) (local.get $ms))
+              (f32.add (f32.mul (f32.sqrt (local.get $vs)) (local.get $r)) (local.get $eps)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tail))))
+
+  ;; One transpose tile, bit-exact 32-bit copies in square blocks of $t:
+  ;;   dst[ia * outStepA + ib] = src[ia + ib * inStepB],  ia < dimA, ib < dimB
+  ;; Reads are contiguous along ia, writes along ib; the blocks keep the strided side in cache.
+  (func (export "tile")
+    (param $src i32) (param $dst i32) (param $dimA i32) (param $dimB i32)
+    (param $inStepB i32) (param $outStepA i32) (param $t i32)
+    (local $a0 i32) (local $a1 i32) (local $b0 i32) (local $b1 i32)
+    (local $ia i32) (local $ib i32) (local $s i32) (local $o i32) (local $sb i32)
+    (local.set $sb (i32.shl (local.get $inStepB) (i32.const 2)))
+    (block $a_done
+      (loop $a_blocks
+        (br_if $a_done (i32.ge_u (local.get $a0) (local.get $dimA)))
+        (local.set $a1 (select
+          (local.get $dimA)
+          (i32.add (local.get $a0) (local.get $t))
+          (i32.gt_u (i32.add (local.get $a0) (local.get $t)) (local.get $dimA))))
+        (local.set $b0 (i32.const 0))
+        (block $b_done
+          (loop $b_blocks
+            (br_if $b_done (i32.ge_u (local.get $b0) (local.get $dimB)))
+            (local.set $b1 (select
+              (local.get $dimB)
+              (i32.add (local.get $b0) (local.get $t))
+              (i32.gt_u (i32.add (local.get $b0) (local.get $t)) (local.get $dimB))))
+            (local.set $ia (local.get $a0))
+            (block $rows_done
+              (loop $rows
+                (br_if $rows_done (i32.ge_u (local.get $ia) (local.get $a1)))
+                (local.set $o (i32.add (local.get $dst)
+                  (i32.shl (i32.add (i32.mul (local.get $ia) (local.get $outStepA)) (local.get $b0)) (i32.const 2))))
+                (local.set $s (i32.add (local.get $src)
+                  (i32.shl (i32.add (local.get $ia) (i32.mul (local.get $b0) (local.get $inStepB))) (i32.const 2))))
+                (local.set $ib (local.get $b0))
+                (block $cols_done
+                  (loop $cols
+                    (br_if $cols_done (i32.ge_u (local.get $ib) (local.get $b1)))
+                    (i32.store (local.get $o) (i32.load (local.get $s)))
+                    (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                    (local.set $s (i32.add (local.get $s) (local.get $sb)))
+                    (local.set $ib (i32.add (local.get $ib) (i32.const 1)))
+                    (br $cols)))
+                (local.set $ia (i32.add (local.get $ia) (i32.const 1)))
+                (br $rows)))
+            (local.set $b0 (local.get $b1))
+            (br $b_blocks)))
+        (local.set $a0 (local.get $a1))
+        (br $a_blocks))))
+)
