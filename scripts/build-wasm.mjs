@@ -11,7 +11,7 @@ export async function assembleHeapKernels() {
   const wabt = await wabtInit();
   const source = readFileSync(dir + 'heap_kernels.wat', 'utf8');
   const build = (text) => {
-    const mod = wabt.parseWat('heap_kernels.wat', text, { simd: true, threads: true });
+    const mod = wabt.parseWat('heap_kernels.wat', text, { simd: true, threads: true, bulk_memory: true });
     const binary = mod.toBinary({}).buffer;
     mod.destroy();
     new WebAssembly.Module(binary); // validated by the engine (wabt's validator refuses shared memory)

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from './module.js';
 import { groupNorm } from './group_norm_op.js';
+import { batchNormTraining } from './batch_norm_op.js';
 import { torchDefault, zeros, ones } from './init.js';
 import type { Rng } from '../util/rng.js';
 
@@ -151,19 +152,17 @@ export class BatchNorm extends Module {
   }
   apply(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const axes = x.shape.slice(0, -1).map((_, i) => i);
       if (!this.training) {
         const xn = tf.mul(tf.sub(x, this.runningMean), tf.rsqrt(tf.add(this.runningVar, this.eps)));
         return tf.add(tf.mul(xn, this.gamma), this.beta);
       }
-      const { mean, variance } = tf.moments(x, axes); // [C]
+      const { y, mean, variance } = batchNormTraining(x, this.gamma, this.beta, this.eps); // mean, variance [C]
       const count = x.size / this.channels;
       const m = this.momentum;
       // Running statistics are state: they never reach the loss, so no gradient flows through them.
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * count) / Math.max(count - 1, 1))));
-      const xn = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
-      return tf.add(tf.mul(xn, this.gamma), this.beta);
+      return y;
     });
   }
 }

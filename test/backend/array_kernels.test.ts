@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { groupNorm } from '../../src/nn/group_norm_op.js';
+import { batchNormTraining } from '../../src/nn/batch_norm_op.js';
+import { leadingAxes } from '../../src/backend/kernels/sum.js';
 import { transposeArray, canonicalTranspose } from '../../src/backend/kernels/transpose.js';
 
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -172,4 +174,64 @@ test('fused GroupNorm: no tensor growth over repeated training steps', async () 
   assert.equal(tf.memory().numTensors, n);
   tf.dispose([x, g, b]);
   opt.dispose();
+});
+
+test('fused BatchNorm (GroupNorm kernels, one group per channel): values, gradients and batch statistics equal the composite', async () => {
+  for (const shape of [[16, 7, 7, 12], [64, 10], [3, 5, 4, 8]]) {
+    const C = shape[shape.length - 1];
+    const x = { shape, values: rng.normalArray(shape.reduce((a, b) => a * b, 1)).map((v) => 3 + 2 * v) };
+    const gamma = rand([C]);
+    const beta = rand([C]);
+    const w = rand(shape);
+    const run = (fused: boolean) => (xt: tf.Tensor, gt: tf.Tensor, bt: tf.Tensor, wt: tf.Tensor) => {
+      const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const r = batchNormTraining(a, g, b, 1e-5, fused);
+        tf.dispose([r.mean, r.variance]);
+        return tf.sum(tf.mul(r.y, wt));
+      };
+      const { y, mean, variance } = batchNormTraining(xt, gt, bt, 1e-5, fused);
+      return [y, mean, variance, ...tf.grads(f)([xt, gt, bt])];
+    };
+    const [cpuRef] = await onBoth([x, gamma, beta, w], run(false));
+    const [cpuFused, wasmFused, leaked] = await onBoth([x, gamma, beta, w], run(true));
+    ['y', 'mean', 'variance', 'dx', 'dgamma', 'dbeta'].forEach((name, i) => {
+      assert.ok(relErr(wasmFused[i], cpuRef[i]) < 1e-4, `wasm fused ${name} ${shape}: ${relErr(wasmFused[i], cpuRef[i])}`);
+      assert.ok(relErr(cpuFused[i], cpuRef[i]) < 1e-4, `cpu fused ${name} ${shape}: ${relErr(cpuFused[i], cpuRef[i])}`);
+    });
+    assert.equal(leaked, 0);
+  }
+});
+
+test('LeakyRelu, its fused gradient and the gradient of that gradient equal cpu', async () => {
+  for (const shape of [[7, 5, 3], [16, 14, 14, 8]]) {
+    const x = rand(shape);
+    const v = rand(shape);
+    const w = rand(shape);
+    const [cpu, wasm, leaked] = await onBoth([x, v, w], (xt, vt, wt) => {
+      const y = tf.leakyRelu(xt, 0.2);
+      const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(a, 0.2), vt)))(xt); // v * (x > 0 ? 1 : 0.2)
+      // d/dv sum(w * d/dx sum(v * lrelu(x))) = w * (x > 0 ? 1 : 0.2): the second-order path WGAN-GP takes.
+      const ddv = tf.grad((b: tf.Tensor) => tf.sum(tf.mul(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(a, 0.2), b)))(xt), wt)))(vt);
+      return [y, dx, ddv];
+    });
+    // Not bit-equal: the cpu backend multiplies by alpha in float64, wasm in float32.
+    ['y', 'dx', 'ddv'].forEach((name, i) => assert.ok(relErr(wasm[i], cpu[i]) < 1e-6, `${name} ${shape}: ${relErr(wasm[i], cpu[i])}`));
+    assert.equal(leaked, 0);
+  }
+});
+
+test('Sum over leading axes (one f64 pass) and over other axes equals cpu', async () => {
+  const cases: [number[], number | number[], boolean][] = [
+    [[16, 7, 7, 12], [0, 1, 2], false], [[16, 7, 7, 12], [0, 1, 2], true], [[64, 40], 0, false], [[5, 6, 8], [1, 0], false],
+    [[5, 6, 8], -3, true], [[5, 6, 7], [0, 1], false], [[5, 6, 8], [1, 2], false], [[5, 6, 8], [0, 1, 2], false],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    const [cpu, wasm, leaked] = await onBoth([rand(shape)], (t) => tf.sum(t, axis, keepDims));
+    assert.ok(relErr(wasm[0], cpu[0]) < 1e-5, `sum ${shape} over ${axis}: ${relErr(wasm[0], cpu[0])}`);
+    assert.equal(leaked, 0);
+  }
+  assert.equal(leadingAxes([0, 1, 2], 4), 3);
+  assert.equal(leadingAxes([1, 0], 3), 2);
+  assert.equal(leadingAxes([0, 2], 3), 0);
+  assert.equal(leadingAxes([0, 1, 2], 3), 0);
 });

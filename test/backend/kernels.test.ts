@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { im2colPolicy } from '../../src/backend/kernels/conv2d_backprop_filter.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -51,20 +52,26 @@ for (const s of [1, 2]) {
   }
 }
 convCases.push({ x: [4, 28, 28, 32], k: 3, ci: 32, co: 64, s: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] });
+// 28x28 outputs: the im2col filter gradient takes one image per product and sums three.
+convCases.push({ x: [3, 28, 28, 2], k: 3, ci: 2, co: 16, s: 1, pad: 'same' });
 // Stride 3 exercises phases with unequal tap counts (k 4 = taps 2, 1, 1 per phase).
 convCases.push({ x: [2, 10, 11, 3], k: 4, ci: 3, co: 2, s: 3, pad: 'same' }, { x: [2, 10, 11, 3], k: 4, ci: 3, co: 2, s: 3, pad: 'valid' });
 
-test('Conv2DBackpropFilter (wasm pack) equals cpu', async () => {
-  for (const c of convCases) {
-    const x = rand(c.x);
-    const w = rand([c.k, c.k, c.ci, c.co]);
-    const [cpu, wasm, leaked] = await onBoth([x, w], (xt, wt) =>
-      tf.grad((ww: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt as tf.Tensor4D, ww as tf.Tensor4D, c.s, c.pad))))(wt),
-    );
-    const e = relErr(wasm, cpu);
-    assert.ok(e < 1e-4, `filter grad k${c.k} s${c.s} pad ${JSON.stringify(c.pad)}: rel. error ${e}`);
-    assert.equal(leaked, 0, 'no buffers left behind');
+test('Conv2DBackpropFilter (wasm pack) equals cpu, by im2col and by convolution', async () => {
+  for (const force of [true, false]) {
+    im2colPolicy.force = force; // true: every case by im2col; false: every case by convolution
+    for (const c of convCases) {
+      const x = rand(c.x);
+      const w = rand([c.k, c.k, c.ci, c.co]);
+      const [cpu, wasm, leaked] = await onBoth([x, w], (xt, wt) =>
+        tf.grad((ww: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt as tf.Tensor4D, ww as tf.Tensor4D, c.s, c.pad))))(wt),
+      );
+      const e = relErr(wasm, cpu);
+      assert.ok(e < 1e-4, `filter grad k${c.k} s${c.s} pad ${JSON.stringify(c.pad)} im2col ${force}: rel. error ${e}`);
+      assert.equal(leaked, 0, 'no buffers left behind');
+    }
   }
+  im2colPolicy.force = undefined;
 });
 
 test('Conv2DBackpropInput and conv2dTranspose (wasm pack) equal cpu', async () => {

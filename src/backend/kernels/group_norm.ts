@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { runOnArrays } from './heap.js';
+import { heapKernelsFor, type HeapKernels } from '../wasm/heap_kernels.js';
 
 export const GROUP_NORM = 'GenlabGroupNorm';
 export const GROUP_NORM_GRAD = 'GenlabGroupNormGrad';
@@ -127,6 +128,103 @@ export function groupNormBackward(
   }
 }
 
+/**
+ * Scratch on the wasm heap for the per-channel passes: two f64 accumulators and four f32
+ * vectors of C entries (8 C floats), at byte offsets from `base`.
+ */
+function scratchLayout(base: number, C: number) {
+  return { acc1: base, acc2: base + 8 * C, meanC: base + 16 * C, v1: base + 20 * C, v2: base + 24 * C, v3: base + 28 * C };
+}
+
+/**
+ * groupNormForward with the passes in heap_kernels.wat (f32x4, f64 sums); C % 4 == 0.
+ * Arguments are views on the wasm heap; `scratch` holds 8 C floats.
+ */
+function groupNormForwardHeap(
+  heap: HeapKernels, x: Float32Array, gamma: Float32Array, beta: Float32Array, { B, HW, C, G }: GroupNormShape, eps: number,
+  y: Float32Array, mean: Float32Array, rstd: Float32Array, scratch: Float32Array,
+): void {
+  const Cg = C / G;
+  const n = HW * Cg;
+  const at = scratchLayout(scratch.byteOffset, C);
+  const buf = x.buffer;
+  const acc = new Float64Array(buf, at.acc1, C);
+  const meanC = new Float32Array(buf, at.meanC, C);
+  const scale = new Float32Array(buf, at.v1, C);
+  const shift = new Float32Array(buf, at.v2, C);
+  for (let b = 0; b < B; b++) {
+    const xb = x.byteOffset + 4 * b * HW * C;
+    heap.chan_sum(xb, HW, C, at.acc1);
+    for (let g = 0; g < G; g++) {
+      let s = 0;
+      for (let c = g * Cg; c < (g + 1) * Cg; c++) s += acc[c];
+      mean[b * G + g] = s / n;
+      for (let c = g * Cg; c < (g + 1) * Cg; c++) meanC[c] = s / n;
+    }
+    heap.chan_sqdev(xb, HW, C, at.meanC, at.acc1);
+    for (let g = 0; g < G; g++) {
+      let s = 0;
+      for (let c = g * Cg; c < (g + 1) * Cg; c++) s += acc[c];
+      const rs = 1 / Math.sqrt(s / n + eps);
+      rstd[b * G + g] = rs;
+      for (let c = g * Cg; c < (g + 1) * Cg; c++) {
+        scale[c] = rs * gamma[c];
+        shift[c] = beta[c];
+      }
+    }
+    heap.chan_affine(xb, HW, C, at.meanC, at.v1, at.v2, y.byteOffset + 4 * b * HW * C);
+  }
+}
+
+/** groupNormBackward with the passes in heap_kernels.wat; centred sums (no cancellation). */
+function groupNormBackwardHeap(
+  heap: HeapKernels, dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, rstd: Float32Array,
+  { B, HW, C, G }: GroupNormShape, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, scratch: Float32Array,
+): void {
+  const Cg = C / G;
+  const n = HW * Cg;
+  const at = scratchLayout(scratch.byteOffset, C);
+  const buf = x.buffer;
+  const sdy = new Float64Array(buf, at.acc1, C); // sum_hw dy
+  const sdyc = new Float64Array(buf, at.acc2, C); // sum_hw dy (x - mean)
+  const meanC = new Float32Array(buf, at.meanC, C);
+  const a = new Float32Array(buf, at.v1, C);
+  const bq = new Float32Array(buf, at.v2, C);
+  const k = new Float32Array(buf, at.v3, C);
+  const dgammaAcc = new Float64Array(C);
+  const dbetaAcc = new Float64Array(C);
+  for (let b = 0; b < B; b++) {
+    const off = 4 * b * HW * C;
+    for (let c = 0; c < C; c++) meanC[c] = mean[b * G + ((c / Cg) | 0)];
+    heap.chan_dot(dy.byteOffset + off, x.byteOffset + off, HW, C, at.meanC, at.acc1, at.acc2);
+    for (let g = 0; g < G; g++) {
+      const rs = rstd[b * G + g];
+      let m1 = 0;
+      let m2 = 0;
+      for (let c = g * Cg; c < (g + 1) * Cg; c++) {
+        const sumDyXhat = rs * sdyc[c];
+        dbetaAcc[c] += sdy[c];
+        dgammaAcc[c] += sumDyXhat;
+        m1 += gamma[c] * sdy[c];
+        m2 += gamma[c] * sumDyXhat;
+      }
+      m1 /= n;
+      m2 /= n;
+      // dx = rstd (dy g_c - m1 - xhat m2) = a dy + bq (x - mean) + k
+      for (let c = g * Cg; c < (g + 1) * Cg; c++) {
+        a[c] = rs * gamma[c];
+        bq[c] = -rs * rs * m2;
+        k[c] = -rs * m1;
+      }
+    }
+    heap.chan_affine2(dy.byteOffset + off, x.byteOffset + off, HW, C, at.meanC, at.v1, at.v2, at.v3, dx.byteOffset + off);
+  }
+  for (let c = 0; c < C; c++) {
+    dgamma[c] = dgammaAcc[c];
+    dbeta[c] = dbetaAcc[c];
+  }
+}
+
 function shapeOf(x: TensorInfo, groups: number): GroupNormShape {
   const C = x.shape[x.shape.length - 1];
   const B = x.shape[0];
@@ -137,6 +235,14 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
   const { groups, eps } = attrs as unknown as { groups: number; eps: number };
   const s = shapeOf(x, groups);
+  const heap = s.C % 4 === 0 ? heapKernelsFor(backend) : undefined;
+  if (heap) {
+    const [y, m, r, scratch] = runOnArrays(backend, [x, gamma, beta], [x.shape, [s.B, s.G], [s.B, s.G], [8 * s.C]], ([xv, gv, bv], [yv, mv, rv, sv]) =>
+      groupNormForwardHeap(heap, xv, gv, bv, s, eps, yv, mv, rv, sv),
+    );
+    (backend as tf.KernelBackend).disposeData(scratch.dataId);
+    return [y, m, r];
+  }
   return runOnArrays(backend, [x, gamma, beta], [x.shape, [s.B, s.G], [s.B, s.G]], ([xv, gv, bv], [y, m, r]) =>
     groupNormForward(xv, gv, bv, s, eps, y, m, r),
   );
@@ -146,6 +252,14 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, x, gamma, mean, rstd } = inputs as Record<string, TensorInfo>;
   const { groups } = attrs as unknown as { groups: number };
   const s = shapeOf(x, groups);
+  const heap = s.C % 4 === 0 ? heapKernelsFor(backend) : undefined;
+  if (heap) {
+    const [dx, dg, db, scratch] = runOnArrays(backend, [dy, x, gamma, mean, rstd], [x.shape, [s.C], [s.C], [8 * s.C]], ([dyv, xv, gv, mv, rv], [dxv, dgv, dbv, sv]) =>
+      groupNormBackwardHeap(heap, dyv, xv, gv, mv, rv, s, dxv, dgv, dbv, sv),
+    );
+    (backend as tf.KernelBackend).disposeData(scratch.dataId);
+    return [dx, dg, db];
+  }
   return runOnArrays(backend, [dy, x, gamma, mean, rstd], [x.shape, [s.C], [s.C]], ([dyv, xv, gv, mv, rv], [dx, dg, db]) =>
     groupNormBackward(dyv, xv, gv, mv, rv, s, dx, dg, db),
   );

@@ -12,6 +12,8 @@ import { splitVConfig, concatConfig } from './split_concat.js';
 import { identityConfig } from './identity.js';
 import { transposeConfig } from './transpose.js';
 import { sliceConfig } from './slice.js';
+import { sumConfig } from './sum.js';
+import { leakyReluConfig, leakyReluGradConfig, registerLeakyReluGradient } from './leaky_relu.js';
 
 export const KERNEL_PACK: KernelConfig[] = [
   conv2dBackpropFilterConfig,
@@ -22,6 +24,9 @@ export const KERNEL_PACK: KernelConfig[] = [
   identityConfig,
   transposeConfig,
   sliceConfig,
+  leakyReluConfig,
+  leakyReluGradConfig,
+  sumConfig,
 ];
 
 let registered = false;
@@ -29,10 +34,11 @@ let registered = false;
 /** Registers the pack for backend 'wasm' (once). Built-ins that the pack composes are captured first. */
 export function registerWasmKernelPack(): void {
   if (registered) return;
-  for (const name of ['Conv2D', 'Transpose', 'Reshape', 'Slice', 'PadV2', 'Reverse', 'BatchMatMul', 'SplitV', 'Concat', 'Identity']) builtin(name);
+  for (const name of ['Conv2D', 'Transpose', 'Reshape', 'Slice', 'PadV2', 'Reverse', 'BatchMatMul', 'SplitV', 'Concat', 'Identity', 'LeakyRelu', 'Sum']) builtin(name);
   for (const k of KERNEL_PACK) {
     if (tf.getKernel(k.kernelName, 'wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel(k);
   }
+  registerLeakyReluGradient();
   registered = true;
 }

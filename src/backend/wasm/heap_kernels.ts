@@ -12,6 +12,18 @@ export interface HeapKernels {
     b1: number, a1: number, b2: number, a2: number, k: number, r: number, eps: number): void;
   /** dst[ia * outStepA + ib] = src[ia + ib * inStepB] in blocks of t (addresses in bytes). */
   tile(src: number, dst: number, dimA: number, dimB: number, inStepB: number, outStepA: number, t: number): void;
+  /** y = x > 0 ? x : alpha x over n floats. */
+  leaky_relu(x: number, y: number, n: number, alpha: number): void;
+  /** dx = x > 0 ? dy : alpha dy over n floats. */
+  leaky_relu_grad(dy: number, x: number, dx: number, n: number, alpha: number): void;
+  /** Per-channel sums over x [n, C] into C doubles at acc (C a multiple of 4; see the .wat). */
+  chan_sum(x: number, n: number, C: number, acc: number): void;
+  chan_sqdev(x: number, n: number, C: number, mean: number, acc: number): void;
+  chan_dot(dy: number, x: number, n: number, C: number, mean: number, accDy: number, accDyX: number): void;
+  chan_affine(x: number, n: number, C: number, mean: number, scale: number, shift: number, y: number): void;
+  chan_affine2(dy: number, x: number, n: number, C: number, mean: number, a: number, b: number, k: number, dx: number): void;
+  /** `outer` runs of `bytes` bytes from src to dst, each side advancing by its byte stride. */
+  copy_runs(src: number, srcStride: number, dst: number, dstStride: number, outer: number, bytes: number): void;
   /** The heap the addresses refer to. */
   memory: WebAssembly.Memory;
 }
@@ -49,8 +61,7 @@ export function heapKernelsFor(backend: unknown): HeapKernels | undefined {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const bytes = decode(shared ? HEAP_KERNELS_SHARED : HEAP_KERNELS_PLAIN);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    const e = instance.exports as unknown as Omit<HeapKernels, 'memory'>;
-    k = { adam: e.adam, tile: e.tile, memory };
+    k = { ...(instance.exports as unknown as Omit<HeapKernels, 'memory'>), memory };
     byMemory.set(memory, k);
   }
   return k;

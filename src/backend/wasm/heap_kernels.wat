@@ -115,4 +115,187 @@
             (br $b_blocks)))
         (local.set $a0 (local.get $a1))
         (br $a_blocks))))
+
+  ;; Leaky ReLU and its gradient, f32x4 then a scalar tail (n elements):
+  ;;   y = x > 0 ? x : alpha x          dx = x > 0 ? dy : alpha dy
+  (func (export "leaky_relu") (param $x i32) (param $y i32) (param $n i32) (param $alpha f32)
+    (local $i i32) (local $end4 i32) (local $end i32) (local $A v128) (local $v v128) (local $s f32)
+    (local.set $A (f32x4.splat (local.get $alpha)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $vec_done
+      (loop $vec
+        (br_if $vec_done (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
+        (v128.store (i32.add (local.get $y) (local.get $i))
+          (v128.bitselect (local.get $v) (f32x4.mul (local.get $v) (local.get $A))
+            (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vec)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $s (f32.load (i32.add (local.get $x) (local.get $i))))
+        (f32.store (i32.add (local.get $y) (local.get $i))
+          (select (local.get $s) (f32.mul (local.get $s) (local.get $alpha)) (f32.gt (local.get $s) (f32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tail))))
+
+  (func (export "leaky_relu_grad") (param $dy i32) (param $x i32) (param $dx i32) (param $n i32) (param $alpha f32)
+    (local $i i32) (local $end4 i32) (local $end i32) (local $A v128) (local $g v128) (local $s f32)
+    (local.set $A (f32x4.splat (local.get $alpha)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $vec_done
+      (loop $vec
+        (br_if $vec_done (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $g (v128.load (i32.add (local.get $dy) (local.get $i))))
+        (v128.store (i32.add (local.get $dx) (local.get $i))
+          (v128.bitselect (local.get $g) (f32x4.mul (local.get $g) (local.get $A))
+            (f32x4.gt (v128.load (i32.add (local.get $x) (local.get $i))) (v128.const f32x4 0 0 0 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vec)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $s (f32.load (i32.add (local.get $dy) (local.get $i))))
+        (f32.store (i32.add (local.get $dx) (local.get $i))
+          (select (local.get $s) (f32.mul (local.get $s) (local.get $alpha))
+            (f32.gt (f32.load (i32.add (local.get $x) (local.get $i))) (f32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tail))))
+
+  ;; Per-channel statistics and affine maps over x [n, C] (C a multiple of 4), for the fused
+  ;; group and batch normalisation kernels. Sums accumulate in f64 (acc: C doubles, zeroed here).
+  ;; The per-channel vectors (mean, scale, ...) are C floats each.
+
+  ;; acc[c] = sum_p x[p, c]
+  (func (export "chan_sum") (param $x i32) (param $n i32) (param $C i32) (param $acc i32)
+    (local $p i32) (local $c i32) (local $row i32) (local $cb i32) (local $v v128) (local $a i32)
+    (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (local.get $C) (i32.const 3)))
+    (local.set $row (local.get $x))
+    (block $p_done (loop $p_loop
+      (br_if $p_done (i32.ge_u (local.get $p) (local.get $n)))
+      (local.set $c (i32.const 0))
+      (block $c_done (loop $c_loop
+        (br_if $c_done (i32.ge_u (local.get $c) (local.get $cb)))
+        (local.set $v (v128.load (i32.add (local.get $row) (local.get $c))))
+        (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 1))))
+        (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (f64x2.promote_low_f32x4 (local.get $v))))
+        (v128.store offset=16 (local.get $a) (f64x2.add (v128.load offset=16 (local.get $a))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $c_loop)))
+      (local.set $row (i32.add (local.get $row) (local.get $cb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $p_loop))))
+
+  ;; acc[c] = sum_p (x[p, c] - mean[c])^2
+  (func (export "chan_sqdev") (param $x i32) (param $n i32) (param $C i32) (param $mean i32) (param $acc i32)
+    (local $p i32) (local $c i32) (local $row i32) (local $cb i32) (local $v v128) (local $a i32)
+    (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (local.get $C) (i32.const 3)))
+    (local.set $row (local.get $x))
+    (block $p_done (loop $p_loop
+      (br_if $p_done (i32.ge_u (local.get $p) (local.get $n)))
+      (local.set $c (i32.const 0))
+      (block $c_done (loop $c_loop
+        (br_if $c_done (i32.ge_u (local.get $c) (local.get $cb)))
+        (local.set $v (f32x4.sub (v128.load (i32.add (local.get $row) (local.get $c))) (v128.load (i32.add (local.get $mean) (local.get $c)))))
+        (local.set $v (f32x4.mul (local.get $v) (local.get $v)))
+        (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 1))))
+        (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (f64x2.promote_low_f32x4 (local.get $v))))
+        (v128.store offset=16 (local.get $a) (f64x2.add (v128.load offset=16 (local.get $a))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $c_loop)))
+      (local.set $row (i32.add (local.get $row) (local.get $cb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $p_loop))))
+
+  ;; accDy[c] = sum_p dy[p, c],  accDyX[c] = sum_p dy[p, c] (x[p, c] - mean[c])
+  (func (export "chan_dot") (param $dy i32) (param $x i32) (param $n i32) (param $C i32) (param $mean i32)
+    (param $accDy i32) (param $accDyX i32)
+    (local $p i32) (local $c i32) (local $off i32) (local $cb i32) (local $g v128) (local $v v128) (local $a i32)
+    (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
+    (memory.fill (local.get $accDy) (i32.const 0) (i32.shl (local.get $C) (i32.const 3)))
+    (memory.fill (local.get $accDyX) (i32.const 0) (i32.shl (local.get $C) (i32.const 3)))
+    (block $p_done (loop $p_loop
+      (br_if $p_done (i32.ge_u (local.get $p) (local.get $n)))
+      (local.set $c (i32.const 0))
+      (block $c_done (loop $c_loop
+        (br_if $c_done (i32.ge_u (local.get $c) (local.get $cb)))
+        (local.set $g (v128.load (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $c)))))
+        (local.set $v (f32x4.mul (local.get $g)
+          (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $c)))) (v128.load (i32.add (local.get $mean) (local.get $c))))))
+        (local.set $a (i32.add (local.get $accDy) (i32.shl (local.get $c) (i32.const 1))))
+        (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (f64x2.promote_low_f32x4 (local.get $g))))
+        (v128.store offset=16 (local.get $a) (f64x2.add (v128.load offset=16 (local.get $a))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $g) (local.get $g)))))
+        (local.set $a (i32.add (local.get $accDyX) (i32.shl (local.get $c) (i32.const 1))))
+        (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (f64x2.promote_low_f32x4 (local.get $v))))
+        (v128.store offset=16 (local.get $a) (f64x2.add (v128.load offset=16 (local.get $a))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $c_loop)))
+      (local.set $off (i32.add (local.get $off) (local.get $cb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $p_loop))))
+
+  ;; y[p, c] = (x[p, c] - mean[c]) scale[c] + shift[c]
+  (func (export "chan_affine") (param $x i32) (param $n i32) (param $C i32) (param $mean i32) (param $scale i32)
+    (param $shift i32) (param $y i32)
+    (local $p i32) (local $c i32) (local $off i32) (local $cb i32)
+    (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
+    (block $p_done (loop $p_loop
+      (br_if $p_done (i32.ge_u (local.get $p) (local.get $n)))
+      (local.set $c (i32.const 0))
+      (block $c_done (loop $c_loop
+        (br_if $c_done (i32.ge_u (local.get $c) (local.get $cb)))
+        (v128.store (i32.add (local.get $y) (i32.add (local.get $off) (local.get $c)))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $c)))) (v128.load (i32.add (local.get $mean) (local.get $c))))
+              (v128.load (i32.add (local.get $scale) (local.get $c))))
+            (v128.load (i32.add (local.get $shift) (local.get $c)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $c_loop)))
+      (local.set $off (i32.add (local.get $off) (local.get $cb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $p_loop))))
+
+  ;; dx[p, c] = a[c] dy[p, c] + b[c] (x[p, c] - mean[c]) + k[c]
+  (func (export "chan_affine2") (param $dy i32) (param $x i32) (param $n i32) (param $C i32) (param $mean i32)
+    (param $a i32) (param $b i32) (param $k i32) (param $dx i32)
+    (local $p i32) (local $c i32) (local $off i32) (local $cb i32)
+    (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
+    (block $p_done (loop $p_loop
+      (br_if $p_done (i32.ge_u (local.get $p) (local.get $n)))
+      (local.set $c (i32.const 0))
+      (block $c_done (loop $c_loop
+        (br_if $c_done (i32.ge_u (local.get $c) (local.get $cb)))
+        (v128.store (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $c)))
+          (f32x4.add
+            (f32x4.add
+              (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $c))) (v128.load (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $c)))))
+              (f32x4.mul (v128.load (i32.add (local.get $b) (local.get $c)))
+                (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $c)))) (v128.load (i32.add (local.get $mean) (local.get $c))))))
+            (v128.load (i32.add (local.get $k) (local.get $c)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $c_loop)))
+      (local.set $off (i32.add (local.get $off) (local.get $cb)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $p_loop))))
+
+  ;; `outer` runs of `bytes` bytes: src, src + srcStride, ... -> dst, dst + dstStride, ... (byte strides)
+  (func (export "copy_runs") (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32)
+    (param $outer i32) (param $bytes i32)
+    (block $done (loop $runs
+      (br_if $done (i32.eqz (local.get $outer)))
+      (memory.copy (local.get $dst) (local.get $src) (local.get $bytes))
+      (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))
+      (local.set $outer (i32.sub (local.get $outer) (i32.const 1)))
+      (br $runs))))
 )
