@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/backend/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { im2colPolicy } from '../../src/backend/kernels/conv2d_backprop_filter.js';
+import { phasePolicy } from '../../src/backend/kernels/conv2d_backprop_input.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -74,26 +75,30 @@ test('Conv2DBackpropFilter (wasm pack) equals cpu, by im2col and by convolution'
   im2colPolicy.force = undefined;
 });
 
-test('Conv2DBackpropInput and conv2dTranspose (wasm pack) equal cpu', async () => {
-  for (const c of convCases) {
-    const x = rand(c.x);
-    const w = rand([c.k, c.k, c.ci, c.co]);
-    const [cpu, wasm, leaked] = await onBoth([x, w], (xt, wt) =>
-      tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, wt as tf.Tensor4D, c.s, c.pad))))(xt),
-    );
-    const e = relErr(wasm, cpu);
-    assert.ok(e < 1e-4, `input grad k${c.k} s${c.s} pad ${JSON.stringify(c.pad)}: rel. error ${e}`);
-    assert.equal(leaked, 0);
+test('Conv2DBackpropInput and conv2dTranspose (wasm pack) equal cpu, phases separate and combined', async () => {
+  for (const force of ['separate', 'combined'] as const) {
+    phasePolicy.force = force;
+    for (const c of convCases) {
+      const x = rand(c.x);
+      const w = rand([c.k, c.k, c.ci, c.co]);
+      const [cpu, wasm, leaked] = await onBoth([x, w], (xt, wt) =>
+        tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, wt as tf.Tensor4D, c.s, c.pad))))(xt),
+      );
+      const e = relErr(wasm, cpu);
+      assert.ok(e < 1e-4, `input grad k${c.k} s${c.s} pad ${JSON.stringify(c.pad)} phases ${force}: rel. error ${e}`);
+      assert.equal(leaked, 0);
+    }
+    // PyTorch-style transposed convs of the workloads: k4 s2 p1 (7 -> 14) and k3 s2 p1 op1 (14 -> 28).
+    for (const [h, k, out, pads] of [[7, 4, 14, [[0, 0], [1, 1], [1, 1], [0, 0]]], [14, 3, 28, [[0, 0], [1, 0], [1, 0], [0, 0]]]] as const) {
+      const x = rand([2, h, h, 6]);
+      const w = rand([k, k, 3, 6]);
+      const [cpu, wasm] = await onBoth([x, w], (xt, wt) =>
+        tf.conv2dTranspose(xt as tf.Tensor4D, wt as tf.Tensor4D, [2, out, out, 3], 2, pads as unknown as Pad & 'same'),
+      );
+      assert.ok(relErr(wasm, cpu) < 1e-4, `conv2dTranspose ${h} -> ${out} phases ${force}`);
+    }
   }
-  // PyTorch-style transposed convs of the workloads: k4 s2 p1 (7 -> 14) and k3 s2 p1 op1 (14 -> 28).
-  for (const [h, k, out, pads] of [[7, 4, 14, [[0, 0], [1, 1], [1, 1], [0, 0]]], [14, 3, 28, [[0, 0], [1, 0], [1, 0], [0, 0]]]] as const) {
-    const x = rand([2, h, h, 6]);
-    const w = rand([k, k, 3, 6]);
-    const [cpu, wasm] = await onBoth([x, w], (xt, wt) =>
-      tf.conv2dTranspose(xt as tf.Tensor4D, wt as tf.Tensor4D, [2, out, out, 3], 2, pads as unknown as Pad & 'same'),
-    );
-    assert.ok(relErr(wasm, cpu) < 1e-4, `conv2dTranspose ${h} -> ${out}`);
-  }
+  phasePolicy.force = undefined;
 });
 
 test('BatchMatMul through the transposed product (large right operand) equals cpu', async () => {
