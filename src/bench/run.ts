@@ -64,3 +64,26 @@ async function profileStep(w: { step(): number }): Promise<{ kernel: string; ms:
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 12);
 }
+
+/** One workload's figures from one round: genlab's median and the reference's, same round. */
+export interface RoundFigures {
+  median_ms: number | null;
+  reference_ms: number | null;
+}
+
+/**
+ * Combines rounds of (genlab, PyTorch) timings of one workload. Each round runs both one after
+ * the other, so a ratio is taken within a round and the reported ratio is the median of the
+ * rounds' ratios (the machine's speed drifts over minutes; pairing cancels what two timings a
+ * minute apart share). Times are the medians over rounds.
+ */
+export function combineRounds(rounds: RoundFigures[]): { median_ms: number | null; reference_ms: number | null; ratio: number | null } {
+  const ours = rounds.map((r) => r.median_ms).filter((x): x is number => x !== null);
+  const refs = rounds.map((r) => r.reference_ms).filter((x): x is number => x !== null);
+  const ratios = rounds.filter((r) => r.median_ms !== null && r.reference_ms).map((r) => r.median_ms! / r.reference_ms!);
+  return {
+    median_ms: ours.length ? median(ours) : null,
+    reference_ms: refs.length ? median(refs) : null,
+    ratio: ratios.length ? median(ratios) : null,
+  };
+}

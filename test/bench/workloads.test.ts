@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { WORKLOADS } from '../../src/bench/workloads/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { combineRounds } from '../../src/bench/run.js';
 
 await tf.setBackend('cpu');
 
@@ -31,4 +32,14 @@ test('mlp-vae steps lower the loss and keep the tensor count flat after the firs
   assert.equal(tf.memory().numTensors, n);
   assert.ok(last < first, `loss ${first} -> ${last}`);
   w.dispose();
+});
+
+test('bench rounds: times are medians over rounds, the ratio the median of per-round ratios', () => {
+  const r = combineRounds([
+    { median_ms: 100, reference_ms: 50 }, // 2
+    { median_ms: 120, reference_ms: 40 }, // 3
+    { median_ms: 90, reference_ms: 60 }, // 1.5
+  ]);
+  assert.deepEqual(r, { median_ms: 100, reference_ms: 50, ratio: 2 });
+  assert.deepEqual(combineRounds([{ median_ms: 10, reference_ms: null }]), { median_ms: 10, reference_ms: null, ratio: null });
 });
