@@ -25,16 +25,6 @@ import { heapKernelsFor } from '../wasm/heap_kernels.js';
  * When the im2col path is taken: never for a P^T larger than maxElements floats; otherwise as
  * preferIm2col decides, unless `force` says always (true) or never (false), as tests do.
  */
-/**
- * The convolution form runs a batch chunk at a time, ~`positions` output positions (N OH OW)
- * each, when one image has at most `maxSpatial` of them. For dcgan's 14x14x64 -> 7x7x128
- * (49 positions per image) four chunks of 16 images made the whole step 300 -> 277 ms (median
- * of 20 alternating steps in one process; 1.6x on the kernel alone): one convolution over the
- * batch has an inner dimension of 7 * 7 * 64 = 3136 that runs out of cache. The U-Net's
- * gradients showed no difference either way, so its larger images are left whole.
- */
-export const convChunk: { positions: number; maxSpatial: number } = { positions: 1024, maxSpatial: 64 };
-
 export const im2colPolicy: { maxElements: number; force?: boolean } = { maxElements: 32 * 2 ** 20 };
 
 interface Attrs {
@@ -136,37 +126,12 @@ export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => 
   const pl = info.padInfo.left;
   // Bottom/right padding that makes the output exactly kh x kw (dilation-1 forward conv):
   //   out = H + pt + pb - ((OH - 1) s + 1) + 1 = KH  =>  pb = KH - 1 + (OH - 1) s + 1 - H - pt
-  const pb = kh - 1 + (oh - 1) * sh + 1 - h - pt;
-  const pr = kw - 1 + (ow - 1) * sw + 1 - w - pl;
+  let pb = kh - 1 + (oh - 1) * sh + 1 - h - pt;
+  let pr = kw - 1 + (ow - 1) * sw + 1 - w - pl;
 
   const viaIm2col = im2colFilterGrad(b, x, dy, info);
   if (viaIm2col) return viaIm2col;
 
-  const n = x.shape[0];
-  const chunks = oh * ow <= convChunk.maxSpatial ? Math.max(1, Math.ceil((n * oh * ow) / convChunk.positions)) : 1;
-  const chunk = Math.ceil(n / chunks);
-  let total: TensorInfo | null = null;
-  for (let n0 = 0; n0 < n; n0 += chunk) {
-    const nb = Math.min(chunk, n - n0);
-    const xs = nb === n ? x : slice(b, x, [n0, 0, 0, 0], [nb, ...x.shape.slice(1)]);
-    const dys = nb === n ? dy : slice(b, dy, [n0, 0, 0, 0], [nb, ...dy.shape.slice(1)]);
-    const part = convFilterGradT(b, xs, dys, h, w, pt, pb, pl, pr, sh, sw); // [Ci, KH, KW, Co]
-    if (xs !== x) free(b, xs, dys);
-    if (total) {
-      const sum = call('Add', b, { a: total, b: part });
-      free(b, total, part);
-      total = sum;
-    } else total = part;
-  }
-  const dw = transpose(b, total!, [1, 2, 0, 3]); // [KH, KW, Ci, Co]
-  free(b, total!);
-  return dw;
-};
-
-/** dW^T [Ci, KH, KW, Co] of one (sub)batch as the convolution of the file comment. */
-function convFilterGradT(
-  b: WasmBackend, x: TensorInfo, dy: TensorInfo, h: number, w: number, pt: number, pb: number, pl: number, pr: number, sh: number, sw: number,
-): TensorInfo {
   const xt = transpose(b, x, [3, 1, 2, 0]); // [Ci, H, W, N]
   let xc = xt;
   const cropH = pb < 0 ? cropAxis(b, xc, 1, h + pb) : null;
@@ -181,11 +146,12 @@ function convFilterGradT(
   }
   const dyt = transpose(b, dy, [1, 2, 0, 3]); // [OH, OW, N, Co]
   const dwt = conv2d(b, xc, dyt, [1, 1], [[0, 0], [pt, pb], [pl, pr], [0, 0]], [sh, sw]); // [Ci, KH, KW, Co]
-  free(b, xt, dyt);
+  const dw = transpose(b, dwt, [1, 2, 0, 3]); // [KH, KW, Ci, Co]
+  free(b, xt, dyt, dwt);
   if (cropH) free(b, cropH);
   if (cropW) free(b, cropW);
-  return dwt;
-}
+  return dw;
+};
 
 export const conv2dBackpropFilterConfig: KernelConfig = {
   kernelName: Conv2DBackpropFilter,
