@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { WORKLOADS } from '../../src/bench/workloads/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { combineRounds } from '../../src/bench/run.js';
+import { initBackend } from '../../src/backend/index.js';
 
 await tf.setBackend('cpu');
 
@@ -32,6 +33,19 @@ test('mlp-vae steps lower the loss and keep the tensor count flat after the firs
   assert.equal(tf.memory().numTensors, n);
   assert.ok(last < first, `loss ${first} -> ${last}`);
   w.dispose();
+});
+
+test('every workload keeps the tensor count flat across steps (a leak would also grow the wasm heap)', async () => {
+  await initBackend({ backend: 'wasm', threads: 1 });
+  for (const spec of WORKLOADS) {
+    const w = spec.build(new Rng(2), 1 / 16);
+    w.step(); // creates the optimiser's moment variables
+    const n = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) w.step();
+    assert.equal(tf.memory().numTensors, n, spec.name);
+    w.dispose();
+  }
+  await tf.setBackend('cpu');
 });
 
 test('bench rounds: times are medians over rounds, the ratio the median of per-round ratios', () => {
