@@ -9,13 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { GROUP_NORM, GROUP_NORM_GRAD, groupNormConfigs } from '../backend/kernels/group_norm.js';
-
-let registered = false;
-function registerOnce(): void {
-  if (registered) return;
-  for (const k of groupNormConfigs) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
-  registered = true;
-}
+import { registerOnce } from '../backend/kernels/register.js';
 
 export interface BatchNormResult {
   /** Normalised output, shaped like x. */
@@ -38,7 +32,7 @@ export function batchNormComposite(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tens
 
 /** Training-mode batch norm over all axes but the last; x [..., C]. */
 export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, fused = true): BatchNormResult {
-  registerOnce();
+  registerOnce(groupNormConfigs);
   if (!fused || x.dtype !== 'float32' || !tf.getKernel(GROUP_NORM, tf.getBackend())) return batchNormComposite(x, gamma, beta, eps);
   const c = x.shape[x.rank - 1];
   const n = x.size / c;

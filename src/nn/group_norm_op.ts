@@ -5,13 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { GROUP_NORM, GROUP_NORM_GRAD, groupNormConfigs } from '../backend/kernels/group_norm.js';
-
-let registered = false;
-function registerOnce(): void {
-  if (registered) return;
-  for (const k of groupNormConfigs) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
-  registered = true;
-}
+import { registerOnce } from '../backend/kernels/register.js';
 
 /** Composite reference: x [B, H, W, C] -> [B, H, W, C]. */
 export function groupNormComposite(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, groups: number, eps: number): tf.Tensor {
@@ -26,7 +20,7 @@ export function groupNormComposite(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tens
 
 /** Fused group norm with its own gradient (dx, dgamma, dbeta); x [B, H, W, C] -> [B, H, W, C]. */
 export function groupNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, groups: number, eps: number, fused = true): tf.Tensor {
-  registerOnce();
+  registerOnce(groupNormConfigs);
   if (!fused || x.dtype !== 'float32' || !tf.getKernel(GROUP_NORM, tf.getBackend())) return groupNormComposite(x, gamma, beta, groups, eps);
   const attrs = { groups, eps };
   const op = tf.customGrad((xt, g, bt, save) => {

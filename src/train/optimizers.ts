@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerConfig } from './types.js';
 import { UserError } from '../util/errors.js';
 import { ADAM_UPDATE, adamUpdateConfigs, type AdamStep } from '../backend/kernels/adam_update.js';
+import { registerOnce } from '../backend/kernels/register.js';
 
 export interface Optimizer {
   readonly config: OptimizerConfig;
@@ -56,13 +57,6 @@ abstract class SlotOptimizer implements Optimizer {
   }
 }
 
-let adamKernelsRegistered = false;
-function registerAdamKernels(): void {
-  if (adamKernelsRegistered) return;
-  for (const k of adamUpdateConfigs) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
-  adamKernelsRegistered = true;
-}
-
 /**
  * One Adam step for one tensor, as in PyTorch (bias-corrected):
  *   m' = b1 m + (1 - b1) g,  v' = b2 v + (1 - b2) g^2,
@@ -70,7 +64,7 @@ function registerAdamKernels(): void {
  * Returns [p', m', v']: one fused kernel where the backend has it (wasm, cpu), tfjs ops elsewhere.
  */
 export function adamStep(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, s: AdamStep, fused = true): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  registerAdamKernels();
+  registerOnce(adamUpdateConfigs);
   if (fused && p.dtype === 'float32' && tf.getKernel(ADAM_UPDATE, tf.getBackend())) {
     const attrs = { ...s } as unknown as tf.NamedAttrMap;
     const [p1, m1, v1] = tf.engine().runKernel(ADAM_UPDATE, { p, g, m, v }, attrs) as tf.Tensor[];

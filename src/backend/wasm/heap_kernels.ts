@@ -50,10 +50,14 @@ function memoryOf(module: EmscriptenModule): WebAssembly.Memory | undefined {
   return undefined;
 }
 
+const byModule = new WeakMap<EmscriptenModule, HeapKernels>();
+
 /** Kernels bound to a wasm backend's heap, or undefined when the backend is not wasm. */
 export function heapKernelsFor(backend: unknown): HeapKernels | undefined {
   const module = (backend as { wasm?: EmscriptenModule }).wasm;
   if (!module) return undefined;
+  const cached = byModule.get(module); // every transpose, sum and copy asks: keep it cheap
+  if (cached) return cached;
   const memory = memoryOf(module);
   if (!memory) return undefined;
   let k = byMemory.get(memory);
@@ -64,5 +68,6 @@ export function heapKernelsFor(backend: unknown): HeapKernels | undefined {
     k = { ...(instance.exports as unknown as Omit<HeapKernels, 'memory'>), memory };
     byMemory.set(memory, k);
   }
+  byModule.set(module, k);
   return k;
 }
