@@ -13,6 +13,7 @@ export { DEFAULT_TRAINING } from './train/config.js';
 export type { ModelFamily, TrainableModel, RunConfig, TrainingConfig, StepContext, DataShape } from './train/types.js';
 export { getFamily, registerFamily } from './models/registry.js';
 export * as ddpm from './models/ddpm/index.js';
+export * as math from './math/index.js';
 export { fid, featureStats, frechetDistance } from './eval/fid.js';
 export { kid } from './eval/kid.js';
 export { precisionRecall } from './eval/precision_recall.js';

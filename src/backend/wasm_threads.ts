@@ -2,12 +2,21 @@
  * Lets tfjs-backend-wasm's threaded build run under Node (upstream disables it: tfjs #3830).
  * The backend hands Emscripten `blob:` URLs for its pthread worker script, which Node's
  * worker_threads cannot load. While the backend starts, URL.createObjectURL is wrapped so the
- * worker script goes to a temporary file instead (removed at exit), and the worker is taught
- * to evaluate the main script it receives as a Blob. Everything else is the stock build.
+ * worker script goes to a temporary file instead, and the worker is taught to evaluate the
+ * main script it receives as a Blob. Everything else is the stock build.
+ *
+ * The start-up race this file must avoid (issue 11): Emscripten asks for the worker script once
+ * per pool worker (8 of them) and starts each worker as soon as it has the path. Rewriting the
+ * file on every request truncated it while earlier workers were reading it; a worker that read
+ * an empty script ended at once with code 0, never reported "loaded", and the main thread's
+ * start-up promise was left with nothing to keep the event loop alive, so Node exited 0 having
+ * done nothing (13 under a top-level await). The script is now written once, atomically, and the
+ * start is watched: a ref'd timer holds the process while it waits, and a start that has not
+ * finished within START_TIMEOUT_MS fails loudly instead of hanging or exiting quietly.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, renameSync, rmSync, readdirSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,11 +27,49 @@ const NODE_BRANCH =
   "else{e.data.urlOrBlob.text().then(function(t){(0,eval)('var require$$0=require(\"fs\"),require$$1=require(\"path\"),require$$3=require(\"perf_hooks\"),require$$4=require(\"os\"),commonjsGlobal=globalThis;'+t);" +
   'WasmBackendModuleThreadedSimd(Module)});return}WasmBackendModuleThreadedSimd(Module)';
 
+/** A threaded start that takes longer than this has stalled (it takes ~1 s on a loaded 2-core machine). */
+const START_TIMEOUT_MS = 120_000;
+const DIR_PREFIX = 'genlab-wasm-';
+
 let tempDir: string | null = null;
 
 function cleanup(): void {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   tempDir = null;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by another user
+  }
+}
+
+/**
+ * A process killed with SIGKILL cannot remove its folder, so each start sweeps the folders of
+ * processes that are gone. The folder name carries its process id (genlab-wasm-<pid>-XXXXXX);
+ * folders without one (older genlab versions) go once they are an hour old.
+ */
+export function sweepStaleDirs(root: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(DIR_PREFIX)) continue;
+    const m = /^genlab-wasm-(\d+)-/.exec(name);
+    const path = join(root, name);
+    try {
+      const stale = m ? Number(m[1]) !== process.pid && !processAlive(Number(m[1])) : Date.now() - statSync(path).mtimeMs > 3_600_000;
+      if (stale) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // another process removed it first, or it is not ours to remove
+    }
+  }
 }
 
 type PoolWorker = { ref(): unknown; unref(): unknown };
@@ -48,8 +95,9 @@ function releaseWorkers(): void {
  */
 export async function startThreadedWasm(threads: number): Promise<boolean> {
   const original = URL.createObjectURL;
-  let patchedWorker = false;
-  tempDir = mkdtempSync(join(tmpdir(), 'genlab-wasm-'));
+  let workerPath: string | null = null;
+  sweepStaleDirs(tmpdir());
+  tempDir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
   process.once('exit', cleanup);
   const dir = tempDir;
   URL.createObjectURL = ((obj: Blob) => {
@@ -57,10 +105,14 @@ export async function startThreadedWasm(threads: number): Promise<boolean> {
     // the string tfjs built it from is impossible, so the Blob is written out by a sync path.
     const text = (obj as Blob & { __genlabText?: string }).__genlabText;
     if (text === undefined) return original.call(URL, obj);
-    const path = join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js');
+    // Asked once per pool worker: the first request writes the file (to a temporary name, then
+    // renamed, so no worker can see it half-written); later ones reuse it.
+    if (workerPath !== null) return workerPath;
     if (!text.includes(BLOB_BRANCH)) throw new Error('unexpected tfjs wasm worker script');
-    writeFileSync(path, text.replace(BLOB_BRANCH, () => NODE_BRANCH)); // a function: "$$" in a replacement string means "$"
-    patchedWorker = true;
+    const path = join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js');
+    writeFileSync(`${path}.partial`, text.replace(BLOB_BRANCH, () => NODE_BRANCH)); // a function: "$$" in a replacement string means "$"
+    renameSync(`${path}.partial`, path);
+    workerPath = path;
     return path;
   }) as typeof URL.createObjectURL;
   // Blob contents cannot be read synchronously, so remember the text of Blobs made from strings.
@@ -81,16 +133,35 @@ export async function startThreadedWasm(threads: number): Promise<boolean> {
     const real = cpus.call(os);
     return Array.from({ length: Math.max(real.length, 2 * threads) }, (_, i) => real[i % real.length]);
   };
+  // While the pool's workers load, nothing else may hold the event loop (they are unref'd as
+  // each reports "loaded"); this timer keeps the process alive until the start has settled, and
+  // turns a stall into an error.
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    watchdog = setTimeout(
+      () => reject(new Error(`the threaded wasm backend did not start within ${START_TIMEOUT_MS / 1000} s (a pool worker never reported ready); run with --threads 1`)),
+      START_TIMEOUT_MS,
+    );
+  });
   try {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
     setThreadsCount(threads);
-    const ok = await tf.setBackend('wasm');
-    await tf.ready();
-    if (ok) releaseWorkers();
-    return ok && patchedWorker;
-  } catch {
-    return false;
+    let ok: boolean;
+    try {
+      ok = await Promise.race([tf.setBackend('wasm').then(async (r) => (await tf.ready(), r)), stalled]);
+    } catch (e) {
+      if ((e as Error).message?.startsWith('the threaded wasm backend did not start')) throw e;
+      return false;
+    }
+    if (ok) {
+      releaseWorkers();
+      // Every pool worker has read its script by now (each reported "loaded"), so the folder
+      // can go; after a failed start it stays until exit, as a late worker may still read it.
+      cleanup();
+    }
+    return ok && workerPath !== null;
   } finally {
+    clearTimeout(watchdog);
     URL.createObjectURL = original;
     globalThis.Blob = OriginalBlob;
     os.cpus = cpus;

@@ -1,5 +1,5 @@
 /**
- * The PyTorch reference (../shared/bench/reference_torch.py), run in the same benchmark
+ * The PyTorch reference (bench/reference_torch.py, shipped with the package), run in the same benchmark
  * invocation so that ratios compare timings taken on the same machine at the same time.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,14 +16,21 @@ export interface ReferenceResult {
 
 export const PYTHON = '/usr/bin/python3';
 
-/** Finds reference_torch.py: an explicit path, $GENLAB_REFERENCE, or ../shared/bench/ beside the package root. */
+/** Finds reference_torch.py: an explicit path, $GENLAB_REFERENCE, or the copy in the package's bench/. */
 export function locateReferenceScript(explicit?: string): string {
-  const candidates = [explicit, process.env.GENLAB_REFERENCE];
+  if (explicit) {
+    if (!existsSync(explicit)) throw new UserError(`--reference-script: no file at ${explicit}`);
+    return explicit;
+  }
+  const fromEnv = process.env.GENLAB_REFERENCE;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new UserError(`GENLAB_REFERENCE: no file at ${fromEnv}`);
+    return fromEnv;
+  }
   const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  candidates.push(join(packageRoot, '..', 'shared', 'bench', 'reference_torch.py'));
-  for (const c of candidates) if (c && existsSync(c)) return c;
-  if (explicit) throw new UserError(`--reference-script: no file at ${explicit}`);
-  throw new UserError('--reference: reference_torch.py not found (pass --reference-script PATH or set GENLAB_REFERENCE)');
+  const shipped = join(packageRoot, 'bench', 'reference_torch.py');
+  if (existsSync(shipped)) return shipped;
+  throw new UserError(`--reference: ${shipped} is missing from this installation (pass --reference-script PATH)`);
 }
 
 export function torchAvailable(): boolean {

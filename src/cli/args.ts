@@ -12,12 +12,51 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
+/** A negative number: -1, -0.5, -.5, -1e-3, -Infinity. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
+
+/**
+ * node:util.parseArgs refuses `--lr -1` as "ambiguous" (the value starts with '-'). A negative
+ * number after an option that takes a value can only be that value (genlab has no options
+ * named by digits), so it is joined to its option (`--lr=-1`) and the option's own check then
+ * says what is wrong with it. Any other value starting with '-' after such an option gets a
+ * message saying how to write it.
+ */
+function joinOptionValues(argv: string[], options: OptionSpec, command: string): string[] {
+  const byShort = new Map(Object.entries(options).filter(([, o]) => o.short).map(([k, o]) => [o.short!, k]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i];
+    if (t === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const long = /^--([^=]+)$/.exec(t)?.[1];
+    const name = long ?? (/^-([A-Za-z])$/.test(t) ? byShort.get(t.slice(1)) : undefined);
+    const next = argv[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && next.startsWith('-') && next !== '-') {
+      if (NEGATIVE_NUMBER.test(next)) {
+        out.push(`--${name}=${next}`);
+        i++;
+        continue;
+      }
+      if (next.startsWith('--')) throw new UserError(`${command}: ${t} needs a value, but the option ${next} follows it; write ${t} VALUE`);
+      throw new UserError(`${command}: ${t}: a value starting with '-' must be written ${t.startsWith('--') ? t : `--${name}`}=${next}`);
+    }
+    out.push(t);
+  }
+  return out;
+}
+
 export function parse(argv: string[], options: OptionSpec, command: string): ParsedArgs {
+  const args = joinOptionValues(argv, options, command);
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0];
+    const missing = /^Option '(-[^ ',]+)(?:, (--[^ ',]+))? <value>' argument missing/.exec(msg);
+    if (missing) throw new UserError(`${command}: ${missing[2] ?? missing[1]} needs a value`);
     throw new UserError(`${command}: ${msg}`);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { UserError } from '../util/errors.js';
 import type { Command } from './command.js';
+import { guardUnfinished } from './exit_guard.js';
 
 /** Sub-command names; each is implemented by ./commands/<name>.js exporting `command`. */
 const commandNames = [
@@ -53,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
+guardUnfinished(main(process.argv.slice(2))).then(
   (code) => {
     process.exitCode = code;
   },

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, type RngState } from '../util/rng.js';
 import { UserError } from '../util/errors.js';
 import type { BatcherState, Dataset } from './types.js';
+import { unitToSymmetricInPlace } from '../math/scaling.js';
 
 /** Value range of image batches: 'unit' keeps [0, 1], 'symmetric' maps to [-1, 1]. */
 export type Scaling = 'unit' | 'symmetric';
@@ -130,10 +131,7 @@ export class Batcher {
     } else if (this.binarize === 'threshold') {
       for (let k = 0; k < x.length; k++) x[k] = x[k] > 0.5 ? 1 : 0;
     }
-    if (this.scaling === 'symmetric') {
-      // x' = 2x - 1 maps [0, 1] onto [-1, 1]
-      for (let k = 0; k < x.length; k++) x[k] = 2 * x[k] - 1;
-    }
+    if (this.scaling === 'symmetric') unitToSymmetricInPlace(x); // x' = 2x - 1 maps [0, 1] onto [-1, 1]
     let y: Int32Array | undefined;
     if (ds.labels) {
       y = new Int32Array(B);

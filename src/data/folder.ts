@@ -121,7 +121,7 @@ export async function loadFolder(dir: string, split: Split, opts: FolderOptions 
     metas.forEach((m, i) => {
       if (m.width !== width || m.height !== height) {
         throw new UserError(
-          `${files[i]}: is ${m.width}x${m.height} but ${files[0]} is ${width}x${height}; pass a size to resize all images`,
+          `${files[i]}: is ${m.width}x${m.height} but ${files[0]} is ${width}x${height}; the images of a folder: source must all have one size, so resize the files (only 'genlab data info|grid' resize on the fly, with --size S)`,
         );
       }
     });

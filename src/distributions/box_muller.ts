@@ -9,7 +9,17 @@
  * P(R^2 > r) = exp(-r / 2) and R^2 = -2 ln u1 inverts that survival function; the angle is
  * uniform on [0, 2 pi) and independent of the radius.
  */
-import type { Rng } from '../util/rng.js';
+
+/**
+ * What `normals` draws from: uniforms on (0, 1) and [0, 1). `Rng` (src/util/rng.ts) is one;
+ * the interface keeps this file free of an import of it (Rng itself samples through boxMuller).
+ */
+export interface UniformSource {
+  /** Uniform on the open interval (0, 1). */
+  uniformOpen(): number;
+  /** Uniform on [0, 1). */
+  uniform(): number;
+}
 
 /**
  * One Box-Muller pair:
@@ -28,7 +38,7 @@ export function boxMuller(u1: number, u2: number): [number, number] {
  * `Rng.normalArray`, so `normals(new Rng(s), n)` equals `new Rng(s).normalArray(n)` up to the
  * float32 rounding of the latter.
  */
-export function normals(rng: Rng, n: number): Float64Array {
+export function normals(rng: UniformSource, n: number): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i += 2) {
     const [z0, z1] = boxMuller(rng.uniformOpen(), rng.uniform());

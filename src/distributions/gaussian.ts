@@ -18,8 +18,8 @@
  *   { kind: 'gaussian', covariance: 'full', dim, mean: number[dim], cov: number[dim*dim] (row-major) }
  *   { kind: 'gaussian', covariance: 'diag', dim, mean: number[dim], var: number[dim] }
  */
-import { checkShape, cholesky, columnMean, dotBlock, forwardSubstitute, logDetFromCholesky, meanCov, NotPositiveDefiniteError } from '../eval/linalg.js';
-import type { Numeric } from '../eval/linalg.js';
+import { checkShape, cholesky, columnMean, dotBlock, forwardSubstitute, logDetFromCholesky, meanCov, NotPositiveDefiniteError } from '../math/linalg.js';
+import type { Numeric } from '../math/linalg.js';
 import { UserError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import { normals } from './box_muller.js';

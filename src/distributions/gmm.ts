@@ -21,10 +21,11 @@
  * Parameters are a JSON record { kind: 'gmm', covariance, dim, k, weights, components } whose
  * components are GaussianParams records (src/distributions/gaussian.ts).
  */
-import { checkShape, meanCov, toFloat64 } from '../eval/linalg.js';
-import type { Numeric } from '../eval/linalg.js';
+import { checkShape, meanCov, toFloat64 } from '../math/linalg.js';
+import type { Numeric } from '../math/linalg.js';
 import { UserError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
+import { logSumExp } from '../math/log_sum_exp.js';
 import { normals } from './box_muller.js';
 import { Gaussian, parseGaussianParams } from './gaussian.js';
 import type { CovarianceKind, GaussianParams } from './gaussian.js';
@@ -69,16 +70,6 @@ export interface GmmFitResult {
   iterations: number;
   /** True when the tolerance was reached before maxIter. */
   converged: boolean;
-}
-
-/** log sum_c exp(a_c) over a[offset .. offset + k), stable: m + log sum exp(a_c - m). */
-export function logSumExp(a: ArrayLike<number>, offset = 0, k = a.length): number {
-  let m = -Infinity;
-  for (let c = 0; c < k; c++) if (a[offset + c] > m) m = a[offset + c];
-  if (m === -Infinity) return -Infinity;
-  let s = 0;
-  for (let c = 0; c < k; c++) s += Math.exp(a[offset + c] - m);
-  return m + Math.log(s);
 }
 
 /** A mixture ready for evaluation and sampling. */
@@ -228,7 +219,10 @@ function componentParams(kind: CovarianceKind, d: number, mean: Float64Array, co
 }
 
 /** Fits a Gaussian mixture to the rows of x [n, d] by EM (see the module comment). */
-export function fitGmm(x: Numeric, n: number, d: number, config: Partial<GmmConfig> & { k: number }, rng: Rng): GmmFitResult {
+export function fitGmm(
+  x: Numeric, n: number, d: number, config: Partial<GmmConfig> & { k: number }, rng: Rng,
+  onIteration?: (iteration: number, logLik: number) => void,
+): GmmFitResult {
   const cfg: GmmConfig = { ...DEFAULT_GMM_CONFIG, ...config };
   const { k, covariance, ridge } = cfg;
   checkShape('fitGmm', x, n, d);
@@ -268,6 +262,7 @@ export function fitGmm(x: Numeric, n: number, d: number, config: Partial<GmmConf
     }
     ll /= n;
     history.push(ll);
+    onIteration?.(iterations, ll);
     if (history.length > 1 && Math.abs(ll - history[history.length - 2]) < cfg.tol) { converged = true; break; }
     if (iterations >= cfg.maxIter) break;
     // --- M-step

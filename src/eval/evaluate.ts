@@ -20,7 +20,8 @@ export interface EvalOptions {
   metrics: string[];
   features?: string;
   seed: number;
-  log?: (m: string) => void;
+  /** Progress of the long phases: (phase label, done, total, unit). */
+  onProgress?: (label: string, done: number, total: number, unit: string) => void;
 }
 
 export async function evaluateSets(gen: SampleSet, ref: SampleSet, opts: EvalOptions): Promise<Record<string, unknown>> {
@@ -37,6 +38,8 @@ export async function evaluateSets(gen: SampleSet, ref: SampleSet, opts: EvalOpt
       out.modes = cov.modes;
       out.modes_total = ds.modes.length / 2;
       out.hq = cov.hq;
+      out.modes_wide = cov.modesWide; // see modes.ts: clusters present at all, whatever their width
+      out.spread_std = cov.spread;
     }
     return out;
   }
@@ -44,19 +47,19 @@ export async function evaluateSets(gen: SampleSet, ref: SampleSet, opts: EvalOpt
   const netSpec = opts.features ?? defaultFeatureNet(ref.source ?? gen.source);
   const net = await loadFeatureNet(netSpec);
   out.features = netSpec;
-  const log = opts.log ?? (() => undefined);
-  const a = extract(net, gen, (d) => log(`features (evaluated set): ${d}/${gen.n}`));
-  const b = extract(net, ref, (d) => log(`features (reference): ${d}/${ref.n}`));
+  const progress = opts.onProgress ?? (() => undefined);
+  const a = extract(net, gen, (d) => progress('features (evaluated set)', d, gen.n, 'images'));
+  const b = extract(net, ref, (d) => progress('features (reference)', d, ref.n, 'images'));
   net.model.dispose();
   const d = a.dim;
   if (want.has('fid')) out.fid = fid(a.features, b.features, gen.n, ref.n, d);
   if (want.has('kid')) {
-    const r = kid(a.features, b.features, gen.n, ref.n, d, { subsets: 50, subsetSize: Math.min(1000, gen.n, ref.n), rng: new Rng(opts.seed) });
+    const r = kid(a.features, b.features, gen.n, ref.n, d, { subsets: 50, subsetSize: Math.min(1000, gen.n, ref.n), rng: new Rng(opts.seed), onProgress: (s, t) => progress('kid', s, t, 'subsets') });
     out.kid = r.kid;
     out.kid_std = r.kidStd;
   }
   if (want.has('precision') || want.has('recall')) {
-    const pr = precisionRecall(b.features, a.features, ref.n, gen.n, d, { k: 3 });
+    const pr = precisionRecall(b.features, a.features, ref.n, gen.n, d, { k: 3, onProgress: (r, t) => progress('precision/recall (k-NN)', r, t, 'rows') });
     if (want.has('precision')) out.precision = pr.precision;
     if (want.has('recall')) out.recall = pr.recall;
   }

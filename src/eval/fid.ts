@@ -12,8 +12,8 @@
  * Measured (one core): n = 10,000, d = 128: statistics of both sets 0.19 s + distance 0.1 s;
  * d = 512: 1.2 s + 1.2-1.8 s (two 512 x 512 eigen-decompositions).
  */
-import { checkShape, matmul, meanCov, sqrtmPsd, symEigen, trace } from './linalg.js';
-import type { Numeric } from './linalg.js';
+import { checkShape, matmul, meanCov, sqrtmPsd, symEigen, trace } from '../math/linalg.js';
+import type { Numeric } from '../math/linalg.js';
 
 /** Gaussian summary of a feature set: mean, unbiased covariance (n - 1), sample count. */
 export interface FeatureStats {

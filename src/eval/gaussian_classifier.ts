@@ -9,12 +9,12 @@
  *
  * Parameters are a JSON record { kind: 'gaussian-classifier', numClasses, dim, priors, classes }.
  */
-import { checkShape } from './linalg.js';
-import type { Numeric } from './linalg.js';
+import { checkShape } from '../math/linalg.js';
+import type { Numeric } from '../math/linalg.js';
 import { argmaxRows } from './inception_score.js';
 import { Gaussian, fitGaussian } from '../distributions/gaussian.js';
 import type { GaussianFitConfig, GaussianParams } from '../distributions/gaussian.js';
-import { logSumExp } from '../distributions/gmm.js';
+import { logSumExp } from '../math/log_sum_exp.js';
 import { UserError } from '../util/errors.js';
 
 export interface GaussianClassifierParams {
@@ -42,7 +42,8 @@ export class GaussianClassifier {
   }
 
   /** Fits one Gaussian per class and the class priors from x [n, d] and labels [n]. */
-  static fit(x: Numeric, labels: ArrayLike<number>, n: number, d: number, config: Partial<GaussianClassifierConfig> = {}): GaussianClassifier {
+  /** `onClass(done, K)` is called after each class's fit (progress). */
+  static fit(x: Numeric, labels: ArrayLike<number>, n: number, d: number, config: Partial<GaussianClassifierConfig> = {}, onClass?: (done: number, total: number) => void): GaussianClassifier {
     checkShape('GaussianClassifier.fit', x, n, d);
     if (labels.length !== n) throw new UserError(`gaussian classifier: ${n} samples but ${labels.length} labels`);
     let maxLabel = -1;
@@ -66,13 +67,14 @@ export class GaussianClassifier {
         r++;
       }
       classes.push(fitGaussian(xs, counts[y], d, { covariance: config.covariance, ridge: config.ridge })); // p(x | y) by MLE
+      onClass?.(y + 1, K);
     }
     const priors = counts.map((c) => c / n); // p(y) = n_y / n
     return new GaussianClassifier({ kind: 'gaussian-classifier', numClasses: K, dim: d, priors, classes });
   }
 
   /** log p(x_i | y) + log p(y) for every row and class: [n, K]. */
-  logJoint(x: Numeric, n: number): Float64Array {
+  logJoint(x: Numeric, n: number, onClass?: (done: number, total: number) => void): Float64Array {
     const K = this.params.numClasses;
     const d = this.params.dim;
     checkShape('GaussianClassifier.logJoint', x, n, d);
@@ -80,6 +82,7 @@ export class GaussianClassifier {
     for (let y = 0; y < K; y++) {
       const lp = this.classes[y].logPdfBatch(x, n); // log p(x_i | y)
       for (let i = 0; i < n; i++) out[i * K + y] = lp[i] + this.logPriors[y];
+      onClass?.(y + 1, K);
     }
     return out;
   }
@@ -96,7 +99,7 @@ export class GaussianClassifier {
   }
 
   /** argmax_y log p(x_i | y) + log p(y) for every row. */
-  predict(x: Numeric, n: number): Int32Array {
-    return argmaxRows(this.logJoint(x, n), n, this.params.numClasses);
+  predict(x: Numeric, n: number, onClass?: (done: number, total: number) => void): Int32Array {
+    return argmaxRows(this.logJoint(x, n, onClass), n, this.params.numClasses);
   }
 }

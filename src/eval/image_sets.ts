@@ -5,12 +5,17 @@
  * default sampler (EMA weights), drawn in batches with a fixed seed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../util/rng.js';
-import { loadSource, type Dataset } from '../data/index.js';
-import { loadRun, type LoadRunOptions } from '../train/load_run.js';
-import { isFitDir, loadFitDir, densityOf } from '../models/fitted/fit.js';
+import { UserError } from '../util/errors.js';
+import { loadSource, parseSpec, sourceHelp, type Dataset } from '../data/index.js';
+import { fashionMnistFiles } from '../data/fashion_mnist.js';
+import { toyModes, type ToyName } from '../data/toy.js';
+import { loadRun, resolveRunPath, type LoadRunOptions } from '../train/load_run.js';
+import { readRunConfig } from '../train/checkpoint.js';
+import { runKindOf } from '../train/run_kind.js';
+import { loadFitDir, densityOf } from '../models/fitted/fit.js';
 
 export interface SampleSet {
   kind: 'images' | 'points';
@@ -29,6 +34,66 @@ export function isModelSpec(spec: string): boolean {
   return spec.startsWith('pretrained:') || (existsSync(spec) && existsSync(join(spec, 'config.json')));
 }
 
+/** What a spec names, found without loading data or models (for checking options before any work). */
+export interface SetInfo {
+  what: 'run' | 'fit' | 'source';
+  kind: 'images' | 'points';
+  /** [H, W, C] or [2], when known. */
+  shape?: number[];
+  /** The data source behind it: a run's or fit's training data, or the spec itself. */
+  source: string;
+  /** A run's model family. */
+  model?: string;
+  /** A toy source's mixture modes are known (eight-gaussians, twenty-five-gaussians). */
+  hasModes?: boolean;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks that `spec` names something loadSampleSet can open (a run, pretrained:NAME, a fit
+ * directory, an available data source) and says what it holds; `role` starts the messages
+ * (e.g. 'eval', '--ref'). Reads only small JSON files; UserError otherwise.
+ */
+export async function describeSampleSet(spec: string, role: string): Promise<SetInfo> {
+  const where = role.startsWith('--') ? `${role} ${spec}` : `${role}: ${spec}`;
+  if (spec.startsWith('pretrained:') || runKindOf(spec) === 'train') {
+    const config = await readRunConfig(resolveRunPath(spec));
+    const kind = config.dataShape?.kind ?? (parseSpec(config.training.data).type === 'toy' ? 'points' : 'images');
+    return { what: 'run', kind, shape: config.dataShape?.shape, source: config.training.data, model: config.model };
+  }
+  if (runKindOf(spec) === 'fit') {
+    const record = await loadFitDir(spec);
+    return { what: 'fit', kind: record.dataShape.kind, shape: record.dataShape.shape, source: record.data };
+  }
+  let s: ReturnType<typeof parseSpec>;
+  try {
+    s = parseSpec(spec);
+  } catch (e) {
+    if (!(e instanceof UserError) || !e.message.startsWith('unknown data source')) throw e;
+    if (isDir(spec)) throw new UserError(`${where}: a directory, but neither a training run (no config.json) nor a fit (no fit.json); for a folder of images write folder:${spec}`);
+    throw new UserError(`${where}: not a run directory, pretrained:NAME, a fit directory or a data source (${sourceHelp})`);
+  }
+  const split = s.split ?? 'train';
+  if (s.type === 'folder' && !isDir(s.arg)) throw new UserError(`${where}: no such directory ${s.arg}`);
+  if (s.type === 'idx') {
+    const comma = s.arg.lastIndexOf(',');
+    for (const f of comma < 0 ? [s.arg] : [s.arg.slice(0, comma), s.arg.slice(comma + 1)]) if (!existsSync(f)) throw new UserError(`${where}: no such file ${f}`);
+  }
+  if (s.type === 'fashion-mnist') {
+    const f = fashionMnistFiles(split).images;
+    if (!existsSync(f)) throw new UserError(`${where}: ${f} not found; install it with 'apt-get install dataset-fashion-mnist'`);
+  }
+  if (s.type === 'toy') return { what: 'source', kind: 'points', shape: [2], source: spec, hasModes: toyModes(s.arg as ToyName) !== undefined };
+  return { what: 'source', kind: 'images', shape: s.type === 'mnist' || s.type === 'fashion-mnist' ? [28, 28, 1] : undefined, source: spec };
+}
+
 export async function loadSampleSet(
   spec: string,
   n: number,
@@ -37,7 +102,7 @@ export async function loadSampleSet(
   configure?: (run: Awaited<ReturnType<typeof loadRun>>) => void,
   weights: LoadRunOptions = {},
 ): Promise<SampleSet> {
-  if (!spec.startsWith('pretrained:') && existsSync(spec) && (await isFitDir(spec))) {
+  if (!spec.startsWith('pretrained:') && runKindOf(spec) === 'fit') {
     const record = await loadFitDir(spec);
     const values = Float32Array.from(densityOf(record.params).sample(new Rng(seed), n));
     if (record.dataShape.kind === 'images') for (let i = 0; i < values.length; i++) values[i] = Math.min(1, Math.max(0, values[i]));

@@ -9,8 +9,8 @@
  * consecutive parts, the score is computed per part (with that part's own p(y)), and the mean
  * and the standard deviation (ddof = 0) over the parts are reported.
  */
-import { checkShape } from './linalg.js';
-import type { Numeric } from './linalg.js';
+import { checkShape } from '../math/linalg.js';
+import type { Numeric } from '../math/linalg.js';
 import { meanStd } from './stats.js';
 
 export interface InceptionScore {

@@ -10,8 +10,8 @@
  * Its expectation is exactly MMD^2 (0 when both sets come from one distribution); single
  * estimates can be negative.
  */
-import { checkShape, dotBlock, toFloat64 } from './linalg.js';
-import type { Numeric } from './linalg.js';
+import { checkShape, dotBlock, toFloat64 } from '../math/linalg.js';
+import type { Numeric } from '../math/linalg.js';
 import { meanStd } from './stats.js';
 import { Rng } from '../util/rng.js';
 
@@ -22,6 +22,8 @@ export interface KidOptions {
   subsetSize?: number;
   /** Randomness for choosing the subsets (default: `new Rng(0)`). */
   rng?: Rng;
+  /** Called after each subset pair with (done, subsets). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface KidResult {
@@ -121,10 +123,11 @@ export function kid(featsA: Numeric, featsB: Numeric, n1: number, n2: number, d:
   const fullA = m === n1 ? toFloat64(featsA, false) : null;
   const fullB = m === n2 ? toFloat64(featsB, false) : null;
   for (let s = 0; s < subsets; s++) {
-    if (fullA && fullB && s > 0) { values[s] = values[0]; continue; } // every "subset" is the whole set
+    if (fullA && fullB && s > 0) { values[s] = values[0]; options.onProgress?.(s + 1, subsets); continue; } // every "subset" is the whole set
     const X = fullA ?? gatherRows(featsA, sampleWithoutReplacement(rng, n1, m, scratchA), m, d);
     const Y = fullB ?? gatherRows(featsB, sampleWithoutReplacement(rng, n2, m, scratchB), m, d);
     values[s] = mmd2PolyUnbiased(X, m, Y, m, d);
+    options.onProgress?.(s + 1, subsets);
   }
   const { mean, std } = meanStd(values, 1);
   return { kid: mean, kidStd: subsets > 1 ? std : 0, values, subsetSize: m };

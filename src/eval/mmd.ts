@@ -12,8 +12,8 @@
  * ||z_i - z_j|| (i < j) of the pooled sample Z = X u Y, computed on at most `medianPoints`
  * evenly spaced points of Z when it is larger (deterministic, no randomness needed).
  */
-import { checkShape } from './linalg.js';
-import type { Numeric } from './linalg.js';
+import { checkShape } from '../math/linalg.js';
+import type { Numeric } from '../math/linalg.js';
 import { median } from './stats.js';
 
 export interface MmdOptions {

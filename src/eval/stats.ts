@@ -1,6 +1,7 @@
 /**
- * Small statistics toolkit used by the metrics and their tests: sample moments, the normal
- * CDF, the one-sample Kolmogorov-Smirnov test with its asymptotic p-value, medians.
+ * Small statistics toolkit used by the metrics and their tests: sample moments, the
+ * one-sample Kolmogorov-Smirnov test with its asymptotic p-value, medians. (The normal CDF
+ * is in src/math/normal.ts.)
  */
 
 /** Sample moments of a univariate sample. */
@@ -56,39 +57,6 @@ export function median(x: ArrayLike<number>): number {
   if (n === 0) return NaN;
   const s = Float64Array.from(x).sort();
   return n % 2 === 1 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-}
-
-/**
- * Complementary error function erfc(x) = (2/sqrt(pi)) int_x^inf exp(-t^2) dt, to about 1e-13
- * relative accuracy: the Maclaurin series of erf for |x| < 2, otherwise the continued fraction
- *   erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))   (x > 0).
- */
-export function erfc(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x < 0) return 2 - erfc(-x);
-  if (x < 2) {
-    // erf(x) = (2/sqrt(pi)) sum_k (-1)^k x^(2k+1) / (k! (2k+1))
-    let term = x; // (-1)^k x^(2k+1) / k!
-    let sum = x;
-    const x2 = x * x;
-    for (let k = 1; k < 100; k++) {
-      term *= -x2 / k;
-      const add = term / (2 * k + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  if (x > 27) return 0;
-  // evaluate the continued fraction from the tail: f = x + (K/2)/f, K = 60 .. 1
-  let f = x;
-  for (let k = 60; k >= 1; k--) f = x + (k / 2) / f;
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
-}
-
-/** Standard normal CDF Phi(x) = erfc(-x / sqrt 2) / 2. */
-export function normalCdf(x: number, mean = 0, std = 1): number {
-  return 0.5 * erfc(-(x - mean) / (std * Math.SQRT2));
 }
 
 /**

@@ -15,11 +15,12 @@
  *     "metric": "mmd" }                                  the metric plotted per group
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../util/rng.js';
 import { UserError } from '../util/errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic, makeDirs } from '../io/atomic.js';
+import { formatSeconds } from '../util/progress.js';
 
 export interface SweepConfig {
   model: string;
@@ -94,12 +95,25 @@ function runChild(main: string, args: string[], logPath: string): Promise<{ code
   });
 }
 
-export async function runSweep(c: SweepConfig, out: string, parallel: number, main: string, log: (m: string) => void): Promise<Record<string, unknown>[]> {
+/**
+ * Runs the study. `log` gets a line when a run starts, finishes or fails, and, while runs are
+ * going, a line every `heartbeatMs` (default 30 s) saying what is running and for how long.
+ */
+export async function runSweep(c: SweepConfig, out: string, parallel: number, main: string, log: (m: string) => void, heartbeatMs = 30_000): Promise<Record<string, unknown>[]> {
   const runs = expandSweep(c);
-  mkdirSync(join(out, 'runs'), { recursive: true });
+  await makeDirs(join(out, 'runs'));
   let next = 0;
   let done = 0;
   const results: Record<string, unknown>[] = [];
+  const t0 = performance.now();
+  const running = new Map<string, { phase: string; since: number }>();
+  const heartbeat = setInterval(() => {
+    if (!running.size) return;
+    const now = performance.now();
+    const what = [...running].map(([name, r]) => `${name} (${r.phase}, ${formatSeconds((now - r.since) / 1000)})`).join(', ');
+    log(`sweep: ${done}/${runs.length} runs done, ${formatSeconds((now - t0) / 1000)} so far; running ${what}`);
+  }, heartbeatMs);
+  heartbeat.unref();
   const worker = async () => {
     while (next < runs.length) {
       const r = runs[next++];
@@ -109,12 +123,17 @@ export async function runSweep(c: SweepConfig, out: string, parallel: number, ma
         const flags = Object.entries(r.flags).flatMap(([k, v]) => [`--${k}`, v]);
         const resume = existsSync(join(dir, 'latest'));
         if (!resume) rmSync(dir, { recursive: true, force: true });
+        log(`sweep: training ${r.name} (${next}/${runs.length})${resume ? ', resuming' : ''}`);
+        running.set(r.name, { phase: 'training', since: performance.now() });
         const t = await runChild(main, ['train', c.model, ...c.args, ...flags, '--seed', String(r.seed), '--out', dir, ...(resume ? ['--resume'] : []), '--quiet'], join(out, 'runs', `${r.name}.train.log`));
         if (t.code !== 0) {
+          running.delete(r.name);
           log(`${r.name}: training failed (see ${r.name}.train.log)`);
           continue;
         }
+        running.set(r.name, { phase: 'evaluating', since: performance.now() });
         const e = await runChild(main, ['eval', dir, ...c.eval, '--json'], join(out, 'runs', `${r.name}.eval.log`));
+        running.delete(r.name);
         if (e.code !== 0) {
           log(`${r.name}: evaluation failed (see ${r.name}.eval.log)`);
           continue;
@@ -127,7 +146,11 @@ export async function runSweep(c: SweepConfig, out: string, parallel: number, ma
       log(`sweep: ${done}/${runs.length} runs done`);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
+  } finally {
+    clearInterval(heartbeat);
+  }
   results.sort((a, b) => String(a.run).localeCompare(String(b.run)));
   return results;
 }

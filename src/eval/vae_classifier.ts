@@ -20,6 +20,8 @@ export interface VaeClassifierOptions {
   k: number;
   seed: number;
   log?: (m: string) => void;
+  /** Progress within a class: (phase label, done, total, unit). */
+  onProgress?: (label: string, done: number, total: number, unit: string) => void;
 }
 
 function binarize(pixels: Float32Array, rng: Rng): Float32Array {
@@ -51,10 +53,21 @@ export function vaeClassify(train: ImageDataset, test: ImageDataset, opts: VaeCl
       const { value, grads } = tf.variableGrads(() => model.lossTerms(x, { eps }, 1).loss, vars);
       adam.apply(vars, vars.map((v) => grads[v.name]), 1e-3);
       tf.dispose([x, eps, value, ...Object.values(grads)]);
+      opts.onProgress?.(`class ${c + 1}/${K}: training its VAE`, s + 1, opts.steps, 'steps');
     }
     model.setTraining(false);
-    const bounds = importanceBounds(model, xTest, { k: opts.k, rng: rng.fork() });
-    for (let i = 0; i < test.n; i++) scores[i * K + c] = bounds.iwae[i] + prior;
+    // The bounds in chunks of whole groups of importanceBounds (so the draws are those of one call), for progress.
+    const group = Math.max(1, Math.floor(2048 / opts.k));
+    const chunk = group * Math.ceil(200 / group);
+    const boundRng = rng.fork();
+    for (let i0 = 0; i0 < test.n; i0 += chunk) {
+      const b = Math.min(chunk, test.n - i0);
+      const xb = tf.slice(xTest, i0, b);
+      const bounds = importanceBounds(model, xb, { k: opts.k, rng: boundRng });
+      xb.dispose();
+      for (let i = 0; i < b; i++) scores[(i0 + i) * K + c] = bounds.iwae[i] + prior;
+      opts.onProgress?.(`class ${c + 1}/${K}: IWAE bounds of the test images`, i0 + b, test.n, 'images');
+    }
     adam.dispose();
     model.dispose();
     opts.log?.(`class ${c}: trained ${opts.steps} steps, bounds on ${test.n} test images (${((performance.now() - t0) / 1000).toFixed(0)} s)`);

@@ -5,6 +5,9 @@
  *   RUN/samples/step-NNNNNNN.png
  *   RUN/checkpoints/step-NNNNNNN/{model,ema,optimizer}.{json,bin} + state.json
  *   RUN/latest                  name of the newest complete checkpoint
+ *   RUN/sessions.jsonl          one line per invocation of the loop (resumes, recoveries, lr changes)
+ *   RUN/checkpoints/abandoned-step-NNNNNNN, RUN/metrics.abandoned.jsonl
+ *                               what a resume from an earlier step set aside (src/train/recover.ts)
  *   RUN/model/                  the final weights for sampling (EMA when kept), loadable in a browser
  * A checkpoint directory is filled under a temporary name and renamed into place, and `latest`
  * is replaced by rename, so an interrupted write never leaves a broken checkpoint behind.
@@ -27,6 +30,8 @@ export interface TrainState {
   elapsedSeconds: number;
   /** Optimiser step counts per group. */
   optimizerSteps: Record<string, number>;
+  /** The loss of the step just taken (null: not finite; absent in older checkpoints and before any step). */
+  loss?: number | null;
 }
 
 export interface CheckpointContent {
@@ -58,10 +63,54 @@ async function pruneCheckpoints(run: string, keep: number): Promise<void> {
   for (const n of names.slice(0, Math.max(0, names.length - keep))) await rm(join(run, 'checkpoints', n), { recursive: true, force: true });
 }
 
-export async function latestCheckpoint(run: string): Promise<string | null> {
+/** Checkpoint folder names (step-NNNNNNN), newest first. */
+export async function checkpointNames(run: string): Promise<string[]> {
+  const dir = join(run, 'checkpoints');
+  if (!existsSync(dir)) return [];
+  return (await readdir(dir)).filter((n) => /^step-\d+$/.test(n)).sort().reverse();
+}
+
+/** The first non-finite value among `tensors` as "name[index] is value", or null when all are finite. */
+export function firstNonFinite(tensors: Iterable<[string, tf.Tensor]>): string | null {
+  for (const [name, t] of tensors) {
+    const d = t.dataSync();
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return `${name}[${i}] is ${d[i]}`;
+  }
+  return null;
+}
+
+/**
+ * Why the checkpoint in `dir` cannot be resumed from, or null when it can: it must load whole
+ * (every file present, every size as its manifest says), have been written after a finite loss,
+ * and hold only finite weights, EMA and optimiser slots.
+ */
+export async function checkpointProblem(dir: string): Promise<string | null> {
+  if (!existsSync(dir)) return 'does not exist';
+  let c: Awaited<ReturnType<typeof loadCheckpoint>>;
+  try {
+    c = await loadCheckpoint(dir);
+  } catch (e) {
+    return `is incomplete (${(e as Error).message.split('\n')[0].replaceAll(`${dir}/`, '')})`;
+  }
+  try {
+    if (!Number.isInteger(c.state?.step)) return 'is incomplete (state.json has no step)';
+    if (c.state.loss === null || (c.state.loss !== undefined && !Number.isFinite(c.state.loss))) return `was written after a non-finite loss`;
+    const bad = firstNonFinite([...c.variables, ...(c.ema ?? []), ...c.optimizer]);
+    return bad ? `holds non-finite weights (${bad})` : null;
+  } finally {
+    tf.dispose([...c.variables.values(), ...(c.ema ? [...c.ema.values()] : []), ...c.optimizer.values()]);
+  }
+}
+
+/** What RUN/latest says (trimmed), or null without the file. */
+export async function latestName(run: string): Promise<string | null> {
   const p = join(run, 'latest');
-  if (!existsSync(p)) return null;
-  const name = (await readFile(p, 'utf8')).trim();
+  return existsSync(p) ? (await readFile(p, 'utf8')).trim() : null;
+}
+
+export async function latestCheckpoint(run: string): Promise<string | null> {
+  const name = await latestName(run);
+  if (name === null) return null;
   const dir = join(run, 'checkpoints', name);
   return existsSync(join(dir, 'state.json')) ? dir : null;
 }
@@ -72,11 +121,30 @@ export async function loadCheckpoint(dir: string): Promise<{
   optimizer: Map<string, tf.Tensor>;
   state: TrainState;
 }> {
-  const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as TrainState;
-  const variables = (await loadWeights(dir, 'model')).tensors;
-  const ema = existsSync(join(dir, 'ema.json')) ? (await loadWeights(dir, 'ema')).tensors : null;
-  const optimizer = (await loadWeights(dir, 'optimizer')).tensors;
-  return { variables, ema, optimizer, state };
+  const statePath = join(dir, 'state.json');
+  let state: TrainState;
+  try {
+    state = JSON.parse(await readFile(statePath, 'utf8')) as TrainState;
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new UserError(`${statePath}: ${missing ? 'missing' : `not valid JSON (${(e as Error).message.split('\n')[0]})`}`);
+  }
+  // A damaged checkpoint may fail on its last file: what loaded before it is disposed.
+  const loaded: Map<string, tf.Tensor>[] = [];
+  const load = async (name: string) => {
+    const t = (await loadWeights(dir, name)).tensors;
+    loaded.push(t);
+    return t;
+  };
+  try {
+    const variables = await load('model');
+    const ema = existsSync(join(dir, 'ema.json')) ? await load('ema') : null;
+    const optimizer = await load('optimizer');
+    return { variables, ema, optimizer, state };
+  } catch (e) {
+    tf.dispose(loaded.flatMap((m) => [...m.values()]));
+    throw e;
+  }
 }
 
 export async function readRunConfig(run: string): Promise<RunConfig> {

@@ -112,22 +112,60 @@ export function firstDifference(a: unknown, b: unknown, path = ''): string | nul
 const RESUMABLE = ['steps', 'epochs', 'logEvery', 'sampleEvery', 'checkpointEvery', 'keepCheckpoints'];
 
 /**
- * Whether `next` continues the same run as `saved` (so a resume may go on with it): null when it
- * does, else a message naming the first setting that differs.
+ * Settings a resume changes only when asked by name (`--allow-change lr`): a lower learning rate
+ * is how a run that diverged goes on. Each is recorded in sessions.jsonl when it changes.
  */
-export function sameModel(saved: RunConfig, next: RunConfig): string | null {
+export const RESUME_CHANGES = ['lr'] as const;
+export type ResumeChange = (typeof RESUME_CHANGES)[number];
+
+/** `--allow-change A,B` as names of RESUME_CHANGES; anything else is refused naming the option. */
+export function parseAllowChange(spec: string): ResumeChange[] {
+  const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!names.length) throw new UserError(`--allow-change needs a setting to change (${RESUME_CHANGES.join(', ')})`);
+  for (const n of names) {
+    if (!(RESUME_CHANGES as readonly string[]).includes(n)) throw new UserError(`--allow-change: '${n}' cannot change on resume; only ${RESUME_CHANGES.join(', ')} can (and the length and periods: ${RESUMABLE.join(', ')})`);
+  }
+  return names as ResumeChange[];
+}
+
+/** The training settings sameModel compares: all but the length, the periods and what `allow` names. */
+function comparedTraining(t: object, allow: readonly ResumeChange[]): Record<string, unknown> {
+  const out: Record<string, unknown> = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(t).filter(([k]) => !RESUMABLE.includes(k)))));
+  if (allow.includes('lr') && isPlainObject(out.optimizers)) for (const o of Object.values(out.optimizers)) if (isPlainObject(o)) delete o.lr;
+  return out;
+}
+
+/**
+ * Whether `next` continues the same run as `saved` (so a resume may go on with it): null when it
+ * does, else a message naming the first setting that differs. `allow` names settings that may
+ * differ as well (RESUME_CHANGES).
+ */
+export function sameModel(saved: RunConfig, next: RunConfig, allow: readonly ResumeChange[] = []): string | null {
   if (saved.model !== next.model) return `model '${next.model}' differs from the run's '${saved.model}'`;
   const fmt = (v: unknown) => (v === undefined ? 'unset' : JSON.stringify(v));
   const get = (o: unknown, path: string): unknown => path.split(/\.|\[(\d+)\]/).filter(Boolean).reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
+  const only = `only the length and periods (${RESUMABLE.join(', ')}) may change on resume, and the learning rate with --allow-change lr`;
   const dm = firstDifference(saved.modelConfig, next.modelConfig);
   if (dm !== null) {
     const key = `modelConfig.${dm}`;
-    return `${key} is ${fmt(get(saved.modelConfig, dm))} in the run but ${fmt(get(next.modelConfig, dm))} now; only the length and periods (${RESUMABLE.join(', ')}) may change on resume`;
+    return `${key} is ${fmt(get(saved.modelConfig, dm))} in the run but ${fmt(get(next.modelConfig, dm))} now; ${only}`;
   }
-  const strip = (t: object) => Object.fromEntries(Object.entries(t).filter(([k]) => !RESUMABLE.includes(k)));
-  const dt = firstDifference(strip(saved.training), strip(next.training));
+  const dt = firstDifference(comparedTraining(saved.training, allow), comparedTraining(next.training, allow));
   if (dt !== null) {
-    return `training.${dt} is ${fmt(get(saved.training, dt))} in the run but ${fmt(get(next.training, dt))} now; only the length and periods (${RESUMABLE.join(', ')}) may change on resume`;
+    return `training.${dt} is ${fmt(get(saved.training, dt))} in the run but ${fmt(get(next.training, dt))} now; ${only}`;
   }
   return null;
+}
+
+export interface ConfigChange {
+  key: string;
+  from: number;
+  to: number;
+}
+
+/** The learning rates that differ between the run's saved config and the resumed one, per optimiser group. */
+export function learningRateChanges(saved: RunConfig, next: RunConfig): ConfigChange[] {
+  return Object.entries(next.training.optimizers)
+    .filter(([g, o]) => saved.training.optimizers[g] !== undefined && saved.training.optimizers[g].lr !== o.lr)
+    .map(([g, o]) => ({ key: `training.optimizers.${g}.lr`, from: saved.training.optimizers[g].lr, to: o.lr }));
 }

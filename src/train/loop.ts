@@ -16,8 +16,9 @@ import { makeOptimizer, type Optimizer } from './optimizers.js';
 import { learningRate } from './schedule.js';
 import { clipByGlobalNorm } from './clip.js';
 import { Ema } from './ema.js';
-import { saveCheckpoint, latestCheckpoint, loadCheckpoint, readRunConfig, stepName, type TrainState } from './checkpoint.js';
-import { sameModel, validateTraining } from './config.js';
+import { saveCheckpoint, loadCheckpoint, readRunConfig, stepName, firstNonFinite, type TrainState } from './checkpoint.js';
+import { sameModel, validateTraining, learningRateChanges, type ConfigChange, type ResumeChange } from './config.js';
+import { chooseCheckpoint, checkpointAt, isLeftover, removeTempFiles, setAsideAfter, keepGoodCheckpoint, nanStopMessage } from './recover.js';
 import { assignByName, saveWeights } from '../io/weights.js';
 import { writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { Progress } from './progress.js';
@@ -33,6 +34,10 @@ export interface TrainOptions {
   quiet?: boolean;
   /** For tests: stop after this step as if interrupted. */
   stopAfter?: number;
+  /** Settings a resume may change besides the length and periods (`--allow-change`); changes go to sessions.jsonl. */
+  allowChange?: readonly ResumeChange[];
+  /** With resume: continue from the checkpoint of this step instead of `latest` (0: start again from step 0). */
+  fromStep?: number;
 }
 
 export interface TrainResult {
@@ -40,6 +45,8 @@ export interface TrainResult {
   status: 'done' | 'interrupted' | 'nan';
   lastMetrics: Record<string, number>;
   seconds: number;
+  /** The lines said about how a resume recovered the run (fallbacks, step 0, clean-up, changed settings). */
+  notes: string[];
 }
 
 export class NanLossError extends Error {}
@@ -50,26 +57,47 @@ function streams(seed: number): { init: Rng; data: Rng; step: Rng; picture: numb
   return { init: root.fork(), data: root.fork(), step: root.fork(), picture: root.nextUint32() };
 }
 
-async function prepareOut(out: string, resume: boolean, config: RunConfig): Promise<string | null> {
+interface Start {
+  /** The checkpoint to continue from; null starts at step 0 (a fresh run, or a resume with no usable checkpoint). */
+  ckpt: string | null;
+  /** Lines about how a resume recovers the run, for the user and sessions.jsonl. */
+  notes: string[];
+  /** Settings the resume changes by --allow-change. */
+  changes: ConfigChange[];
+}
+
+/** Checks the run directory without changing it: every refusal happens here, before anything is written. */
+async function prepareOut(out: string, config: RunConfig, opts: TrainOptions): Promise<Start> {
+  const { resume, allowChange: allow = [] } = opts;
   if (resume) {
-    const ckpt = await latestCheckpoint(out);
-    if (!ckpt) throw new UserError(`--resume: ${out} has no checkpoint to resume from`);
+    // config.json is written before the first step, so a run killed before its first
+    // checkpoint still has it: such a run starts again from step 0 with it.
+    if (!existsSync(join(out, 'config.json'))) throw new UserError(`--resume: ${out} has no checkpoint and no config.json (not a genlab run)`);
     const saved = await readRunConfig(out);
-    const diff = sameModel(saved, config);
+    const diff = sameModel(saved, config, allow);
     if (diff) throw new UserError(`--resume: ${diff} (${join(out, 'config.json')})`);
-    return ckpt;
+    const point = opts.fromStep !== undefined ? await checkpointAt(out, opts.fromStep) : await chooseCheckpoint(out);
+    return { ckpt: point.dir, notes: point.note ? [point.note] : [], changes: learningRateChanges(saved, config) };
   }
-  if (existsSync(out) && (await readdir(out)).length > 0) {
+  if (opts.fromStep !== undefined) throw new UserError('--from-step only applies with --resume');
+  // A kill while config.json was written leaves only its temporary: that directory is still empty.
+  if (existsSync(out) && (await readdir(out)).some((n) => !isLeftover(n))) {
     throw new UserError(`--out ${out} already exists and is not empty; pass --resume to continue it or choose another directory`);
   }
-  return null;
+  return { ckpt: null, notes: [], changes: [] };
+}
+
+/** Before a resume's first step: no temporaries of a killed write, nothing past the step it starts from. */
+async function tidyForResume(out: string, step: number): Promise<string[]> {
+  const removed = await removeTempFiles(out);
+  return [...(removed ? [removed] : []), ...(await setAsideAfter(out, step))];
 }
 
 export async function train(family: ModelFamily, config: RunConfig, opts: TrainOptions): Promise<TrainResult> {
   validateTraining(config.training, 'config');
   family.validate(config.modelConfig);
   const t = config.training;
-  const ckptDir = await prepareOut(opts.out, opts.resume, config);
+  const { ckpt: ckptDir, notes, changes } = await prepareOut(opts.out, config, opts);
   const ds: Dataset = await loadSource(t.data, { split: 'train' });
   const shape = dataShapeOf(ds);
   const rngs = streams(t.seed);
@@ -113,7 +141,13 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
   } else {
     await mkdir(opts.out, { recursive: true });
   }
+  if (opts.resume) notes.push(...(await tidyForResume(opts.out, step)));
+  else notes.push(...[await removeTempFiles(opts.out)].filter((n) => n !== null));
+  const changed = changes.map((c) => ({ ...c, step }));
+  for (const c of changed) notes.push(`changing ${c.key} from ${c.from} to ${c.to} at step ${c.step} (--allow-change lr; recorded in sessions.jsonl)`);
   config.dataShape = shape;
+  // A run given in epochs records the steps they come to, so config.json says what the run does.
+  if (t.epochs !== null) t.steps = totalSteps;
   await writeFileAtomic(join(opts.out, 'config.json'), JSON.stringify(config, null, 2));
   await mkdir(join(opts.out, 'samples'), { recursive: true });
 
@@ -121,6 +155,8 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
   const say = (m: string) => (opts.quiet ? undefined : progress.message(m));
   const warn = (m: string) => progress.message(`warning: ${m}`);
   say(`genlab train ${config.model}: ${opts.backend}; data ${t.data} (${ds.n} ${ds.kind === 'images' ? 'images' : 'points'}); ${totalSteps} steps of ${t.batch}; ${Object.values(groups).reduce((s, g) => s + g.reduce((a, v) => a + v.size, 0), 0)} parameters; run ${opts.out}`);
+  // Said even with --quiet: each is about the state of the run, not the progress of this session.
+  for (const n of notes) progress.message(n);
   if (step > 0) say(`resuming at step ${step}`);
 
   const checkpoint = async (): Promise<void> => {
@@ -131,8 +167,20 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
       optimizerSteps[g] = s.step;
       for (const [k, v] of s.slots) optimizerSlots.push([`${g}/${k}`, v]);
     }
-    const state: TrainState = { step, rng: rngs.step.state(), batcher: batcher.state(), elapsedSeconds: elapsedBefore + (performance.now() - start) / 1000, optimizerSteps };
+    // A finite loss can still come with an update that overflowed: such weights are never checkpointed.
+    const bad = firstNonFinite([...named, ...(ema ? ema.shadow.entries() : []), ...optimizerSlots]);
+    if (bad) await nanStop(`step ${step}: the weights are not finite after the update (${bad})`);
+    const state: TrainState = { step, rng: rngs.step.state(), batcher: batcher.state(), elapsedSeconds: elapsedBefore + (performance.now() - start) / 1000, optimizerSteps, ...('loss' in lastMetrics ? { loss: lastMetrics.loss } : {}) };
     await saveCheckpoint(opts.out, config, { variables: named, ema: ema ? [...ema.shadow.entries()] : null, optimizer: optimizerSlots, state }, t.keepCheckpoints);
+  };
+
+  // Stops the run with `latest` on the newest checkpoint whose loss and weights are finite, and a
+  // message that names it (or says there is none) with the command that goes on from there.
+  // `failedAt`: the step whose weights gave the non-finite value (a checkpoint of them is set aside).
+  const nanStop = async (what: string, failedAt?: number): Promise<never> => {
+    status = 'nan';
+    progress.finish();
+    throw new NanLossError(nanStopMessage(what, await keepGoodCheckpoint(opts.out, failedAt), config, opts.out));
   };
 
   // `lr` is the first group's rate; other groups with a different peak get `lr_<group>`.
@@ -210,12 +258,7 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
       const metrics = model.trainStep(batch, ctx);
       tf.dispose([batch.x, ...(batch.y ? [batch.y] : [])]);
       const bad = Object.entries(metrics).find(([k, v]) => (k === 'loss' || k.endsWith('_loss')) && !Number.isFinite(v));
-      if (bad || nonFinite) {
-        status = 'nan';
-        progress.finish();
-        const what = bad ? `${bad[0]} is ${bad[1]}` : nonFinite;
-        throw new NanLossError(`step ${step + 1}: ${what}; stopped, the last good checkpoint is kept (lower --lr or set --clip)`);
-      }
+      if (bad || nonFinite) await nanStop(`step ${step + 1}: ${bad ? `${bad[0]} is ${bad[1]}` : nonFinite}`, step);
       step += 1;
       if (ema) ema.update(step);
       lastMetrics = metrics;
@@ -239,7 +282,7 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
     }
   } finally {
     // One line per invocation of train (a resumed run has several): where the time went.
-    const session = { started: startedAt, backend: opts.backend, fromStep: firstStep, toStep: step, seconds: +((performance.now() - start) / 1000).toFixed(3), status: status === 'done' && step < totalSteps ? 'error' : status };
+    const session = { started: startedAt, backend: opts.backend, fromStep: firstStep, toStep: step, seconds: +((performance.now() - start) / 1000).toFixed(3), status: status === 'done' && step < totalSteps ? 'error' : status, ...(changed.length ? { changes: changed } : {}), ...(notes.length ? { notes } : {}) };
     await appendFile(join(opts.out, 'sessions.jsonl'), JSON.stringify(session) + '\n').catch(() => undefined);
     process.off('SIGINT', onSigint);
     progress.finish();
@@ -248,10 +291,10 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
     model.dispose();
   }
   const seconds = (performance.now() - start) / 1000;
-  if (status === 'done') await writeReport(opts.out, family).catch((e: Error) => say(`report not written: ${e.message}`));
+  const report = status === 'done' ? await writeReport(opts.out, family).catch((e: Error) => void say(`report not written: ${e.message}`)) : undefined;
   if (status === 'interrupted' && !opts.quiet) progress.message(`interrupted at step ${step}; checkpoint written; continue with --resume`);
-  if (status === 'done' && !opts.quiet) progress.message(`done: ${step} steps in ${Progress.format(seconds)}; model in ${join(opts.out, 'model')}, report ${join(opts.out, 'report.html')}`);
-  return { step, status, lastMetrics, seconds };
+  if (status === 'done' && !opts.quiet) progress.message(`done: ${step} steps in ${Progress.format(seconds)}; model in ${join(opts.out, 'model')}${report ? `, report ${report}` : ''}`);
+  return { step, status, lastMetrics, seconds, notes };
 }
 
 /** RUN/model: the weights to sample with (EMA weights where kept), in the tfjs weights format. */

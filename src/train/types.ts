@@ -147,7 +147,7 @@ export interface ModelFamily<M = unknown> {
   /** HTML fragments for the run report (figures the family writes into the run directory). */
   reportSections?(runDir: string): Promise<string[]>;
   /** Likelihood metrics for `genlab eval` (e.g. ELBO/IWAE, the diffusion bound), keyed as in its JSON. */
-  likelihoodMetrics?(model: TrainableModel, dataset: Dataset, opts: { k: number; n?: number; rng: Rng; metrics?: string[] }): Promise<Record<string, number> | object>;
+  likelihoodMetrics?(model: TrainableModel, dataset: Dataset, opts: { k: number; n?: number; rng: Rng; metrics?: string[]; onProgress?: (done: number, total: number) => void }): Promise<Record<string, number> | object>;
   /** Extra options of `genlab sample` for this family (e.g. DDPM's --sampler, --steps, --eta, --trajectory). */
   sampleCli?: {
     options: OptionSpec;

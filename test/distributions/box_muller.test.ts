@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { boxMuller, normals } from '../../src/distributions/box_muller.js';
-import { ksTest, moments, normalCdf } from '../../src/eval/stats.js';
+import { ksTest, moments } from '../../src/eval/stats.js';
+import { normalCdf } from '../../src/math/normal.js';
 import { Rng } from '../../src/util/rng.js';
 
 test('boxMuller by hand: u1 = exp(-1/2) gives radius 1; u2 sets the angle 2 pi u2', () => {

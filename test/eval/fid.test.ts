@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { featureStats, fid, frechetDistance } from '../../src/eval/fid.js';
-import { matmul, solve, transpose } from '../../src/eval/linalg.js';
+import { matmul, solve, transpose } from '../../src/math/linalg.js';
 import { Gaussian } from '../../src/distributions/gaussian.js';
 import { Rng } from '../../src/util/rng.js';
 

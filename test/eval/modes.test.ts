@@ -59,3 +59,28 @@ test('ring of 8 Gaussians: true samples cover all 8 modes with ~98.9% high quali
   // VEEGAN's rule (one sample is enough) counts the stragglers' mode too
   assert.equal(modeCoverage(kept, m, modes, 8, { std, minCount: 1 }).modes, 4);
 });
+
+test('wide modes and spread: clusters five times wider than the data keep all 8 wide modes, lose the 3-std ones', () => {
+  const { modes, std } = toyModes('eight-gaussians')!;
+  // the ring's closest centres are 2 * 2 sin(pi / 8) = 1.531 apart: wide radius 0.383
+  const r0 = modeCoverage(new Float64Array(2), 1, modes, 8, { std });
+  assert.ok(Math.abs(r0.wideRadius - Math.sin(Math.PI / 8)) < 1e-6, `wide radius ${r0.wideRadius}`);
+  const rng = new Rng(2);
+  const n = 4000;
+  const real = sampleToy('eight-gaussians', n, rng);
+  // true samples: median distance / std is the median of a 2-D Rayleigh, sqrt(2 ln 2) = 1.177
+  const r = modeCoverage(real.points, n, modes, 8, { std });
+  assert.ok(Math.abs(r.spread - Math.sqrt(2 * Math.LN2)) < 0.05, `spread ${r.spread}`);
+  assert.equal(r.modesWide, 8);
+  // blow every cluster up 5x around its centre: 3 std of the data is 0.6 std of these
+  const wide = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const c = real.labels![i];
+    for (let k = 0; k < 2; k++) wide[2 * i + k] = modes[2 * c + k] + 5 * (real.points[2 * i + k] - modes[2 * c + k]);
+  }
+  const w = modeCoverage(wide, n, modes, 8, { std });
+  assert.equal(w.modesWide, 8);
+  assert.ok(Math.abs(w.spread - 5 * Math.sqrt(2 * Math.LN2)) < 0.25, `spread ${w.spread}`);
+  // P(||z|| <= 3/5) = 1 - exp(-0.18) = 0.165 of samples still count as high quality
+  assert.ok(Math.abs(w.hq - (1 - Math.exp(-0.18))) < 0.02, `hq ${w.hq}`);
+});

@@ -15,6 +15,7 @@ import { IMAGE_RIDGE } from '../../distributions/gaussian.js';
 import { accuracy } from '../../eval/inception_score.js';
 import { initBackend } from '../../backend/index.js';
 import { defaultFeatureNet, loadFeatureNet } from '../../eval/features.js';
+import { ProgressPhases } from '../../util/progress.js';
 
 export const command: Command = {
   name: 'classify',
@@ -25,46 +26,57 @@ export const command: Command = {
     const model = choice(a, 'model', ['gaussian', 'vae'] as const, 'gaussian');
     const data = str(a, 'data', 'mnist');
     const covariance = choice(a, 'covariance', ['diag', 'full'] as const, 'full');
-    const train = await loadSource(data, { split: 'train' });
-    const test = await loadSource(data.replace(/:(train|test)$/, ''), { split: 'test' });
-    if (!train.labels || !test.labels) throw new UserError(`--data ${data}: the source has no labels`);
-    const x = train.kind === 'images' ? train.pixels : train.points;
-    const xt = test.kind === 'images' ? test.pixels : test.points;
-    const d = x.length / train.n;
-    const t0 = performance.now();
-    let result: Record<string, unknown>;
-    if (model === 'vae') {
-      if (train.kind !== 'images' || test.kind !== 'images') throw new UserError('--model vae: needs an image source');
-      await initBackend({ backend: choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto') });
-      const steps = int(a, 'steps', 600, 1)!;
-      const k = int(a, 'k', 50, 1)!;
-      const r = vaeClassify(train, test, { steps, batch: 64, latent: 16, hidden: [256, 256], k, seed: 0, log: (m) => process.stderr.write(m + '\n') });
-      result = { model: 'vae-per-class', data, accuracy: r.accuracy, n_test: test.n, steps_per_class: steps, k, seconds: +r.seconds.toFixed(1) };
-    } else {
-      const clf = GaussianClassifier.fit(x, train.labels, train.n, d, { covariance, ridge: num(a, 'ridge', train.kind === 'images' ? IMAGE_RIDGE : 1e-6, 0)! });
-      const acc = accuracy(clf.predict(xt, test.n), test.labels);
-      result = { model: `gaussian-${covariance}`, data, accuracy: acc, n_test: test.n, seconds: +((performance.now() - t0) / 1000).toFixed(2) };
-    }
-    if (train.kind === 'images' && test.kind === 'images') {
-      try {
-        await initBackend({ backend: choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto') });
-        const net = await loadFeatureNet(defaultFeatureNet(data));
-        const per = test.height * test.width * test.channels;
-        const preds = new Int32Array(test.n);
-        for (let i = 0; i < test.n; i += 500) {
-          const b = Math.min(500, test.n - i);
-          const p = tf.tidy(() => tf.argMax(net.model.net.logits(tf.tensor(test.pixels.subarray(i * per, (i + b) * per), [b, test.height, test.width, test.channels])), 1));
-          preds.set(p.dataSync() as Int32Array, i);
-          p.dispose();
-        }
-        result.discriminative_accuracy = accuracy(preds, test.labels);
-        net.model.dispose();
-      } catch (e) {
-        if (!(e instanceof UserError)) throw e;
+    const backend = choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto');
+    const steps = int(a, 'steps', 600, 1)!;
+    const k = int(a, 'k', 50, 1)!;
+    const ridgeArg = num(a, 'ridge', undefined, 0);
+    if (a.positionals.length) throw new UserError(`classify: unexpected argument '${a.positionals[0]}'`);
+    const progress = new ProgressPhases();
+    const report = (label: string, done: number, total: number, unit: string) => progress.update(label, done, total, unit);
+    try {
+      const train = await loadSource(data, { split: 'train' });
+      const test = await loadSource(data.replace(/:(train|test)$/, ''), { split: 'test' });
+      if (!train.labels || !test.labels) throw new UserError(`--data ${data}: the source has no labels`);
+      const x = train.kind === 'images' ? train.pixels : train.points;
+      const xt = test.kind === 'images' ? test.pixels : test.points;
+      const d = x.length / train.n;
+      const t0 = performance.now();
+      let result: Record<string, unknown>;
+      if (model === 'vae') {
+        if (train.kind !== 'images' || test.kind !== 'images') throw new UserError('--model vae: needs an image source');
+        await initBackend({ backend });
+        const r = vaeClassify(train, test, { steps, batch: 64, latent: 16, hidden: [256, 256], k, seed: 0, log: (m) => progress.message(m), onProgress: report });
+        result = { model: 'vae-per-class', data, accuracy: r.accuracy, n_test: test.n, steps_per_class: steps, k, seconds: +r.seconds.toFixed(1) };
+      } else {
+        const clf = GaussianClassifier.fit(x, train.labels, train.n, d, { covariance, ridge: ridgeArg ?? (train.kind === 'images' ? IMAGE_RIDGE : 1e-6) }, (c, K) => report(`fitting ${K} per-class Gaussians (${covariance})`, c, K, 'classes'));
+        const acc = accuracy(clf.predict(xt, test.n, (c, K) => report(`log-likelihoods of the ${test.n} test examples`, c, K, 'classes')), test.labels);
+        result = { model: `gaussian-${covariance}`, data, accuracy: acc, n_test: test.n, seconds: +((performance.now() - t0) / 1000).toFixed(2) };
       }
+      if (train.kind === 'images' && test.kind === 'images') {
+        try {
+          await initBackend({ backend });
+          const net = await loadFeatureNet(defaultFeatureNet(data));
+          const per = test.height * test.width * test.channels;
+          const preds = new Int32Array(test.n);
+          for (let i = 0; i < test.n; i += 500) {
+            const b = Math.min(500, test.n - i);
+            const p = tf.tidy(() => tf.argMax(net.model.net.logits(tf.tensor(test.pixels.subarray(i * per, (i + b) * per), [b, test.height, test.width, test.channels])), 1));
+            preds.set(p.dataSync() as Int32Array, i);
+            p.dispose();
+            report('the shipped CNN on the test images', i + b, test.n, 'images');
+          }
+          result.discriminative_accuracy = accuracy(preds, test.labels);
+          net.model.dispose();
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+        }
+      }
+      progress.end();
+      if (flag(a, 'json')) console.log(JSON.stringify(result));
+      else for (const [key, v] of Object.entries(result)) console.log(`${key.padEnd(24)} ${v}`);
+      return 0;
+    } finally {
+      progress.end();
     }
-    if (flag(a, 'json')) console.log(JSON.stringify(result));
-    else for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(24)} ${v}`);
-    return 0;
   },
 };

@@ -14,6 +14,7 @@ import { describeDataset, loadSource, parseSpec, sourceHelp, toyNames, type Data
 import { fashionMnistFiles } from '../../data/fashion_mnist.js';
 import { writeImageGrid } from '../../io/image_grid.js';
 import { writeScatter } from '../../io/scatter.js';
+import { checkOutFile } from '../out_path.js';
 
 const usage = `usage:
   genlab data info <source> [--split train|test] [--json] [--limit N]
@@ -90,23 +91,29 @@ async function info(a: ParsedArgs, spec: string): Promise<number> {
 }
 
 async function grid(a: ParsedArgs, spec: string): Promise<number> {
-  const ds = await loadSource(spec, loadOptions(a, spec, true));
+  checkOutFile(str(a, 'out'));
+  const opts = loadOptions(a, spec, true);
+  const n = int(a, 'n', 64, 1)!;
+  const seed = int(a, 'seed', 0)!;
+  const cols = int(a, 'cols', undefined, 1);
+  const ds = await loadSource(spec, opts);
   const out = str(a, 'out') ?? defaultOut(ds);
+  checkOutFile(out);
   if (ds.kind === 'points') {
     if (!/\.png$/i.test(out)) throw new UserError(`--out ${out}: scatter plots are written as .png`);
     await writeScatter(out, ds.points, { labels: ds.labels, markers: ds.modes });
     console.log(`wrote ${out} (${ds.n} points of ${ds.source}:${ds.split})`);
     return 0;
   }
-  const n = Math.min(int(a, 'n', 64, 1)!, ds.n);
-  // n samples without replacement, chosen by the seed
-  const pick = new Rng(int(a, 'seed', 0)!).permutation(ds.n).subarray(0, n);
+  const count = Math.min(n, ds.n);
+  // count samples without replacement, chosen by the seed
+  const pick = new Rng(seed).permutation(ds.n).subarray(0, count);
   const per = ds.height * ds.width * ds.channels;
-  const pixels = new Float32Array(n * per);
+  const pixels = new Float32Array(count * per);
   pick.forEach((j, i) => pixels.set(ds.pixels.subarray(j * per, (j + 1) * per), i * per));
   const scale = int(a, 'scale', ds.height < 64 ? 2 : 1, 1);
-  await writeImageGrid(out, pixels, { shape: [n, ds.height, ds.width, ds.channels], cols: int(a, 'cols', undefined, 1), scale });
-  console.log(`wrote ${out} (${n} images of ${ds.source}:${ds.split})`);
+  await writeImageGrid(out, pixels, { shape: [count, ds.height, ds.width, ds.channels], cols, scale });
+  console.log(`wrote ${out} (${count} images of ${ds.source}:${ds.split})`);
   return 0;
 }
 
@@ -140,10 +147,10 @@ export const command: Command = {
     const [sub, spec, ...extra] = a.positionals;
     if (sub === 'list') return list();
     if (sub !== 'info' && sub !== 'grid') {
-      throw new UserError(sub ? `genlab data: unknown sub-command '${sub}'; use info, grid or list` : 'genlab data: missing sub-command; use info, grid or list');
+      throw new UserError(sub ? `data: unknown sub-command '${sub}'; use info, grid or list` : 'data: missing sub-command; use info, grid or list');
     }
-    if (!spec) throw new UserError(`genlab data ${sub}: missing <source>; one of ${sourceHelp}`);
-    if (extra.length) throw new UserError(`genlab data ${sub}: unexpected argument '${extra[0]}'`);
+    if (!spec) throw new UserError(`data ${sub}: missing <source>; one of ${sourceHelp}`);
+    if (extra.length) throw new UserError(`data ${sub}: unexpected argument '${extra[0]}'`);
     return sub === 'info' ? info(a, spec) : grid(a, spec);
   },
 };

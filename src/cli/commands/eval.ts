@@ -5,12 +5,15 @@ import { DdpmModel } from '../../models/ddpm/family.js';
 import { UserError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { initBackend } from '../../backend/index.js';
-import { loadSampleSet, isModelSpec } from '../../eval/image_sets.js';
-import { evaluateSets } from '../../eval/evaluate.js';
+import { loadSampleSet, describeSampleSet } from '../../eval/image_sets.js';
+import { evaluateSets, IMAGE_METRICS, POINT_METRICS } from '../../eval/evaluate.js';
+import { defaultFeatureNet } from '../../eval/features.js';
 import { loadRun } from '../../train/load_run.js';
 import { loadSource } from '../../data/index.js';
+import { ProgressPhases } from '../../util/progress.js';
 
 const LIKELIHOOD = ['elbo', 'iwae', 'nll'];
+const ALL_METRICS = `${IMAGE_METRICS.join(',')} (images), ${POINT_METRICS.join(',')} (2-D points), elbo,iwae (VAE runs), nll (DDPM runs)`;
 
 const usage = `usage: genlab eval <RUN|pretrained:NAME|FITDIR|folder:DIR|SOURCE> [--metric fid,kid,precision,recall,is,classes]
                    [--ref SOURCE[:train|:test]] [--n 10000] [--features RUN] [--seed 0] [--json]
@@ -25,56 +28,117 @@ export const command: Command = {
   usage,
   async run(argv) {
     const target = argv[0];
-    if (!target || target.startsWith('-')) throw new UserError('genlab eval: name what to evaluate (a run, pretrained:NAME, folder:DIR or a data source)');
+    if (!target || target.startsWith('-')) throw new UserError('eval: name what to evaluate (a run, pretrained:NAME, folder:DIR or a data source)');
     const a = parse(argv.slice(1), {
       metric: { type: 'string' }, ref: { type: 'string' }, n: { type: 'string' }, features: { type: 'string' }, seed: { type: 'string' },
       json: { type: 'boolean' }, k: { type: 'string' }, sampler: { type: 'string' }, 'sampling-steps': { type: 'string' }, eta: { type: 'string' }, timesteps: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' },
       weights: { type: 'string' },
     }, 'eval');
+    if (a.positionals.length) throw new UserError(`eval: unexpected argument '${a.positionals[0]}'`);
+
+    // --- Every option is checked here, before the backend starts or a sample is drawn.
     const metrics = (str(a, 'metric') ?? 'fid,kid,precision,recall,is').split(',').map((s) => s.trim()).filter(Boolean);
+    if (!metrics.length) throw new UserError(`--metric: name at least one metric: ${ALL_METRICS}`);
+    for (const m of metrics) {
+      if (![...IMAGE_METRICS, ...POINT_METRICS, ...LIKELIHOOD].includes(m)) throw new UserError(`--metric ${m}: unknown metric; choose from ${ALL_METRICS}`);
+    }
     const n = int(a, 'n', 10000, 1)!;
     const seed = int(a, 'seed', 0, 0)!;
     const json = flag(a, 'json');
     const weights = { ema: choice(a, 'weights', ['ema', 'live'] as const, 'ema') === 'ema' };
-    await initBackend({ backend: choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto'), threads: int(a, 'threads', undefined, 1) });
-    const log = (m: string) => process.stderr.write(`\r${m}   `);
-    const result: Record<string, unknown> = {};
+    const backend = choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto');
+    const threads = int(a, 'threads', undefined, 1);
+    const k = int(a, 'k', 5000, 1)!;
+    const timesteps = int(a, 'timesteps', 100, 1)!;
+    const samplerKind = a.values.sampler === undefined ? undefined : choice(a, 'sampler', ['ddpm', 'ddim'] as const, 'ddim');
+    const samplingSteps = int(a, 'sampling-steps', undefined, 1);
+    const eta = num(a, 'eta', undefined, 0);
+    if (samplerKind === undefined && (samplingSteps !== undefined || eta !== undefined)) throw new UserError('--sampling-steps and --eta go with --sampler ddpm|ddim');
+    if (samplerKind === 'ddpm' && samplingSteps !== undefined) throw new UserError('--sampling-steps: the DDPM sampler visits every step; use --sampler ddim for fewer');
 
+    const gen = await describeSampleSet(target, 'eval');
     const like = metrics.filter((m) => LIKELIHOOD.includes(m));
     const quality = metrics.filter((m) => !LIKELIHOOD.includes(m));
     if (like.length) {
-      if (!isModelSpec(target)) throw new UserError(`--metric ${like.join(',')}: needs a trained run, not '${target}'`);
-      const run = await loadRun(target, weights);
-      if (!run.family.likelihoodMetrics) throw new UserError(`--metric ${like.join(',')}: a '${run.config.model}' model has no likelihood bound`);
-      const test = await loadSource(run.config.training.data.replace(/:(train|test)$/, ''), { split: 'test' });
-      const k = run.config.model === 'ddpm' ? int(a, 'timesteps', 100, 1)! : int(a, 'k', 5000, 1)!;
-      const r = (await run.family.likelihoodMetrics(run.model, test, { k, n: str(a, 'n') ? n : undefined, rng: new Rng(seed), metrics: like })) as Record<string, unknown>;
-      Object.assign(result, r);
-      run.model.dispose();
+      if (gen.what !== 'run') throw new UserError(`--metric ${like.join(',')}: needs a trained run, not '${target}'`);
+      for (const m of like) {
+        const wants = m === 'nll' ? 'ddpm' : 'vae';
+        if (gen.model !== wants) throw new UserError(`--metric ${m}: ${m === 'nll' ? 'the diffusion bound' : 'the ELBO/IWAE bounds'} need a ${wants} run; ${target} is a '${gen.model}' run`);
+      }
     }
+    if (samplerKind !== undefined && !(gen.what === 'run' && gen.model === 'ddpm')) throw new UserError(`--sampler applies to DDPM runs; ${target} is ${gen.what === 'run' ? `a '${gen.model}' run` : `not a run`}`);
+    let refSpec: string | undefined;
     if (quality.length) {
-      const t0 = performance.now();
-      const gen = await loadSampleSet(target, n, seed, (d) => log(`sampling ${d}/${n}`), (run) => {
-        // Diffusion runs: evaluate with a chosen sampler (the DDIM paper's steps-vs-FID table).
-        if (run.model instanceof DdpmModel && str(a, 'sampler') !== undefined) {
-          const kind = choice(a, 'sampler', ['ddpm', 'ddim'] as const, 'ddim');
-          const T = run.model.schedule.T;
-          run.model.config.sampler = { ...run.model.config.sampler, kind, steps: kind === 'ddpm' ? T : int(a, 'sampling-steps', 50, 1)!, eta: num(a, 'eta', kind === 'ddpm' ? 1 : 0, 0)! };
-          result.sampler = `${kind}-${run.model.config.sampler.steps}${kind === 'ddim' ? `-eta${run.model.config.sampler.eta}` : ''}`;
+      const own = gen.kind === 'points' ? POINT_METRICS : IMAGE_METRICS;
+      for (const m of quality) {
+        if (!(own as readonly string[]).includes(m)) {
+          throw new UserError(`--metric ${m}: ${gen.kind === 'points' ? `does not apply to 2-D points (use ${POINT_METRICS.join(',')})` : `applies to 2-D points, but ${target} holds images (use ${IMAGE_METRICS.join(',')})`}`);
         }
-      }, weights);
-      if (isModelSpec(target)) result.weights = weights.ema ? 'ema' : 'live';
-      if (isModelSpec(target)) result.sampling_seconds = +((performance.now() - t0) / 1000).toFixed(1);
-      const refSpec = str(a, 'ref') ?? (gen.source ? `${gen.source.replace(/:(train|test)$/, '')}:test` : undefined);
-      if (!refSpec) throw new UserError('--ref is needed: name the reference data (e.g. mnist:test)');
-      const ref = await loadSampleSet(refSpec, n, seed + 1);
-      Object.assign(result, await evaluateSets(gen, ref, { metrics: quality, features: str(a, 'features'), seed, log }), { ref: refSpec });
+      }
+      refSpec = str(a, 'ref') ?? `${gen.source.replace(/:(train|test)$/, '')}:test`;
+      if (refSpec.trim() === '') throw new UserError('--ref: empty; name the reference data (e.g. mnist:test)');
+      const ref = await describeSampleSet(refSpec, '--ref');
+      if (ref.kind !== gen.kind) throw new UserError(`--ref ${refSpec}: holds ${ref.kind === 'points' ? '2-D points' : 'images'} but ${target} ${gen.kind === 'points' ? 'holds 2-D points' : 'holds images'}`);
+      if (gen.shape && ref.shape && gen.shape.join('x') !== ref.shape.join('x')) throw new UserError(`--ref ${refSpec}: its samples are ${ref.shape.join('x')} but ${target}'s are ${gen.shape.join('x')}`);
+      if ((quality.includes('modes') || quality.includes('hq')) && !ref.hasModes) {
+        throw new UserError(`--metric modes/hq: needs a reference with known modes (toy:eight-gaussians, toy:twenty-five-gaussians), not '${refSpec}'`);
+      }
+      if (gen.kind === 'images') {
+        const features = str(a, 'features') ?? defaultFeatureNet(ref.source ?? gen.source);
+        const net = await describeSampleSet(features, '--features');
+        if (net.what !== 'run' || net.model !== 'classifier') throw new UserError(`--features ${features}: not a classifier run (train one with 'genlab train classifier')`);
+        if (gen.shape && net.shape && gen.shape.join('x') !== net.shape.join('x')) throw new UserError(`--features ${features}: takes ${net.shape.join('x')} images but ${target}'s are ${gen.shape.join('x')}`);
+      }
+    } else if (str(a, 'ref') !== undefined || str(a, 'features') !== undefined) {
+      throw new UserError(`--ref and --features go with sample-quality metrics; --metric ${metrics.join(',')} uses the run's own test data`);
     }
-    process.stderr.write('\n');
+    // The test split the likelihood bounds need, also before any work.
+    const test = like.length ? await loadSource((gen.source).replace(/:(train|test)$/, ''), { split: 'test' }) : null;
+
+    await initBackend({ backend, threads });
+    const progress = new ProgressPhases();
+    const result: Record<string, unknown> = {};
+    try {
+      if (like.length) {
+        const run = await loadRun(target, weights);
+        try {
+          const kk = run.config.model === 'ddpm' ? timesteps : k;
+          const label = run.config.model === 'ddpm' ? `nll (${kk} timesteps)` : `${like.join(',')} (k = ${kk})`;
+          const r = (await run.family.likelihoodMetrics!(run.model, test!, {
+            k: kk, n: str(a, 'n') ? n : undefined, rng: new Rng(seed), metrics: like,
+            onProgress: (done, total) => progress.update(label, done, total, 'examples'),
+          })) as Record<string, unknown>;
+          Object.assign(result, r);
+        } finally {
+          run.model.dispose();
+        }
+        progress.end();
+      }
+      if (quality.length && refSpec) {
+        // The reference first: anything wrong with it shows before the long sampling.
+        const ref = await loadSampleSet(refSpec, n, seed + 1, (d) => progress.update(`sampling the reference ${refSpec}`, d, n, 'samples'));
+        const t0 = performance.now();
+        const set = await loadSampleSet(target, n, seed, (d) => progress.update(`sampling ${target}`, d, n, 'samples'), (run) => {
+          // Diffusion runs: evaluate with a chosen sampler (the DDIM paper's steps-vs-FID table).
+          if (run.model instanceof DdpmModel && samplerKind !== undefined) {
+            const T = run.model.schedule.T;
+            const steps = samplerKind === 'ddpm' ? T : samplingSteps ?? 50;
+            if (steps > T) throw new UserError(`--sampling-steps must be at most T = ${T}, got ${steps}`);
+            run.model.config.sampler = { ...run.model.config.sampler, kind: samplerKind, steps, eta: eta ?? (samplerKind === 'ddpm' ? 1 : 0) };
+            result.sampler = `${samplerKind}-${run.model.config.sampler.steps}${samplerKind === 'ddim' ? `-eta${run.model.config.sampler.eta}` : ''}`;
+          }
+        }, weights);
+        if (gen.what === 'run') result.weights = weights.ema ? 'ema' : 'live';
+        if (gen.what === 'run') result.sampling_seconds = +((performance.now() - t0) / 1000).toFixed(1);
+        Object.assign(result, await evaluateSets(set, ref, { metrics: quality, features: str(a, 'features'), seed, onProgress: (label, d, t, unit) => progress.update(label, d, t, unit) }), { ref: refSpec });
+      }
+    } finally {
+      progress.end();
+    }
     if (json) {
       console.log(JSON.stringify(result));
     } else {
-      for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(12)} ${typeof v === 'number' ? +v.toPrecision(6) : JSON.stringify(v)}`);
+      for (const [key, v] of Object.entries(result)) console.log(`${key.padEnd(12)} ${typeof v === 'number' ? +v.toPrecision(6) : JSON.stringify(v)}`);
     }
     return 0;
   },

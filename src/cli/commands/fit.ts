@@ -9,6 +9,8 @@ import { UserError } from '../../util/errors.js';
 import { fitSource, isFitDir, writeFitDir } from '../../models/fitted/fit.js';
 import type { FitKind, FitOptions } from '../../models/fitted/fit.js';
 import { sourceHelp } from '../../data/index.js';
+import { checkRunOut } from '../out_path.js';
+import { ProgressLine } from '../../util/progress.js';
 
 const usage = `usage: genlab fit gaussian|gmm --data <source> --out DIR [options]
 
@@ -58,8 +60,9 @@ export const command: Command = {
     const data = str(a, 'data');
     if (!data) throw new UserError('fit: --data is required');
     const out = str(a, 'out');
-    if (!out) throw new UserError('fit: --out DIR is required');
+    if (out === undefined) throw new UserError('fit: --out DIR is required');
     if (kind === 'gaussian' && a.values.components !== undefined) throw new UserError('--components applies to gmm only');
+    checkRunOut(out, 'fit');
     if ((await isFitDir(out)) && !flag(a, 'force')) throw new UserError(`--out ${out} already holds a fit (fit.json); choose another directory or pass --force`);
     const o: Partial<FitOptions> = {};
     if (a.values.covariance !== undefined) o.covariance = choice(a, 'covariance', ['full', 'diag'] as const, 'full');
@@ -68,7 +71,14 @@ export const command: Command = {
     if (a.values.iters !== undefined) o.maxIter = int(a, 'iters', 100, 1);
     if (a.values.limit !== undefined) o.limit = int(a, 'limit', undefined, 1);
     o.seed = int(a, 'seed', 0, 0);
-    const { record, train } = await fitSource(kind, data, o);
+    const em = kind === 'gmm' ? new ProgressLine('gmm: EM iteration', o.maxIter ?? 100) : null;
+    let fitted: Awaited<ReturnType<typeof fitSource>>;
+    try {
+      fitted = await fitSource(kind, data, o, em ? (it, ll) => em.update(it, `mean log-likelihood ${ll.toFixed(3)}`) : undefined);
+    } finally {
+      em?.end();
+    }
+    const { record, train } = fitted;
     const files = await writeFitDir(out, record, train);
     const m = record.metrics;
     if (flag(a, 'json')) {

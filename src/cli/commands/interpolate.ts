@@ -11,6 +11,7 @@ import { checkShape, startBackend, loadImages, pickImages } from '../../models/v
 import { writeImageGrid } from '../../io/image_grid.js';
 import { readRunConfig } from '../../train/checkpoint.js';
 import { resolveRunPath } from '../../train/load_run.js';
+import { checkOutFile } from '../out_path.js';
 
 async function runModelName(spec: string): Promise<string | null> {
   try {
@@ -55,7 +56,8 @@ export const command: Command = {
     if (!dir) throw new UserError('interpolate: name the run directory');
     if (extra.length) throw new UserError(`interpolate: unexpected argument '${extra[0]}'`);
     const out = str(a, 'out');
-    if (!out) throw new UserError('interpolate: --out FILE is required');
+    if (out === undefined) throw new UserError('interpolate: --out FILE is required');
+    checkOutFile(out);
     const steps = int(a, 'steps', 10, 2)!;
     const pairs = int(a, 'pairs', 8, 1)!;
     const mode = choice(a, 'mode', ['linear', 'spherical'] as const, 'linear');

@@ -9,6 +9,7 @@ import { encodeMeans, manifoldGrid } from '../../models/vae/figures.js';
 import { checkShape, startBackend, loadImages } from '../../models/vae/cli_common.js';
 import { writeImageGrid } from '../../io/image_grid.js';
 import { writeScatter } from '../../io/scatter.js';
+import { checkOutFile } from '../out_path.js';
 
 const usage = `usage: genlab manifold RUN|pretrained:NAME [--out FILE.png] [--scatter FILE.png] [--size 20] [--data SOURCE] [--n N] [--scale 1] [--backend auto|wasm|cpu|node]
 
@@ -39,7 +40,9 @@ export const command: Command = {
     if (extra.length) throw new UserError(`manifold: unexpected argument '${extra[0]}'`);
     const out = str(a, 'out');
     const scatter = str(a, 'scatter');
-    if (!out && !scatter) throw new UserError('manifold: give --out FILE (latent grid) and/or --scatter FILE (encodings)');
+    if (out === undefined && scatter === undefined) throw new UserError('manifold: give --out FILE (latent grid) and/or --scatter FILE (encodings)');
+    checkOutFile(out);
+    checkOutFile(scatter, '--scatter');
     const size = int(a, 'size', 20, 2)!;
     const scale = int(a, 'scale', 1, 1)!;
     const limit = int(a, 'n', undefined, 1);
@@ -50,7 +53,7 @@ export const command: Command = {
         throw new UserError(`manifold: needs a 2-D latent but ${dir} has ${run.model.latentDim}; train with --latent 2`);
       }
       if (run.data.kind !== 'images') throw new UserError(`manifold: ${dir} models 2-D points, not images`);
-      if (out) {
+      if (out !== undefined) {
         const grid = manifoldGrid(run.model, size);
         try {
           await writeImageGrid(out, grid, { cols: size, scale, pad: 1 });
@@ -59,7 +62,7 @@ export const command: Command = {
         }
         console.log(`wrote ${out}`);
       }
-      if (scatter) {
+      if (scatter !== undefined) {
         const spec = str(a, 'data', run.dataSource);
         const ds = await loadImages(spec, 'manifold');
         checkShape(ds, run.data.shape, spec);

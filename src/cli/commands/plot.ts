@@ -6,6 +6,7 @@ import { UserError } from '../../util/errors.js';
 import { readMetrics, metricSeries } from '../../train/metrics.js';
 import { writePlot, smooth } from '../../io/plot.js';
 import { readRunConfig } from '../../train/checkpoint.js';
+import { checkOutFile } from '../out_path.js';
 
 export const command: Command = {
   name: 'plot',
@@ -13,8 +14,13 @@ export const command: Command = {
   usage: 'usage: genlab plot RUN [--metrics loss,kl] [--out FILE.svg|FILE.png] [--log] [--smooth N]',
   async run(argv) {
     const run = argv[0];
-    if (!run || run.startsWith('-')) throw new UserError('genlab plot: name a run directory');
+    if (!run || run.startsWith('-')) throw new UserError('plot: name a run directory');
     const a = parse(argv.slice(1), { metrics: { type: 'string' }, out: { type: 'string' }, log: { type: 'boolean' }, smooth: { type: 'string' } }, 'plot');
+    const out = str(a, 'out', join(run, 'curves.svg'));
+    if (!/\.(svg|png)$/.test(out)) throw new UserError(`--out ${out}: use a .svg or .png file`);
+    checkOutFile(out);
+    const w = Number(str(a, 'smooth', '1'));
+    if (!(Number.isInteger(w) && w >= 1)) throw new UserError(`--smooth must be a whole number of at least 1, got '${str(a, 'smooth')}'`);
     const config = await readRunConfig(run);
     const rows = await readMetrics(join(run, 'metrics.jsonl'));
     if (!rows.length) throw new UserError(`${join(run, 'metrics.jsonl')}: no metrics logged yet`);
@@ -22,10 +28,7 @@ export const command: Command = {
     const series = metricSeries(rows, names);
     const known = metricSeries(rows).map((s) => s.name);
     for (const n of names ?? []) if (!known.includes(n)) throw new UserError(`--metrics: '${n}' is not in metrics.jsonl (${known.join(', ')})`);
-    const out = str(a, 'out', join(run, 'curves.svg'));
-    if (!/\.(svg|png)$/.test(out)) throw new UserError(`--out ${out}: use a .svg or .png file`);
-    const w = Number(str(a, 'smooth', '1'));
-    await writePlot(out, series.map((s) => ({ ...s, y: smooth(s.y, Number.isFinite(w) ? w : 1) })), { title: `${config.model} on ${config.training.data}`, xLabel: 'step', logY: flag(a, 'log') });
+    await writePlot(out, series.map((s) => ({ ...s, y: smooth(s.y, w) })), { title: `${config.model} on ${config.training.data}`, xLabel: 'step', logY: flag(a, 'log') });
     console.log(out);
     return 0;
   },

@@ -9,6 +9,7 @@ import { loadVaeRun } from '../../models/vae/run.js';
 import { reconstructionGrid } from '../../models/vae/figures.js';
 import { checkShape, startBackend, loadImages, pickImages } from '../../models/vae/cli_common.js';
 import { writeImageGrid } from '../../io/image_grid.js';
+import { checkOutFile } from '../out_path.js';
 
 const usage = `usage: genlab reconstruct RUN|pretrained:NAME --out FILE.png [--data SOURCE] [--n 16] [--cols 8] [--seed 0] [--scale 2] [--backend auto|wasm|cpu|node]
 
@@ -36,7 +37,8 @@ export const command: Command = {
     if (!dir) throw new UserError('reconstruct: name the run directory');
     if (extra.length) throw new UserError(`reconstruct: unexpected argument '${extra[0]}'`);
     const out = str(a, 'out');
-    if (!out) throw new UserError('reconstruct: --out FILE is required');
+    if (out === undefined) throw new UserError('reconstruct: --out FILE is required');
+    checkOutFile(out);
     const n = int(a, 'n', 16, 1)!;
     const cols = int(a, 'cols', Math.min(n, 8), 1)!;
     const seed = int(a, 'seed', 0, 0)!;

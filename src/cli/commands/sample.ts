@@ -6,7 +6,9 @@ import { parse, str, int, choice } from '../args.js';
 import { UserError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { initBackend } from '../../backend/index.js';
-import { isFitDir, sampleFitDir } from '../../models/fitted/fit.js';
+import { sampleFitDir } from '../../models/fitted/fit.js';
+import { runKindOf } from '../../train/run_kind.js';
+import { checkOutFile } from '../out_path.js';
 import { loadRun, resolveRunPath } from '../../train/load_run.js';
 import { readRunConfig } from '../../train/checkpoint.js';
 import { getFamily } from '../../models/registry.js';
@@ -25,12 +27,15 @@ export const command: Command = {
   usage,
   async run(argv) {
     const target = argv[0];
-    if (!target || target.startsWith('-')) throw new UserError('genlab sample: name a run directory, pretrained:NAME or a fit directory');
+    if (!target || target.startsWith('-')) throw new UserError('sample: name a run directory, pretrained:NAME or a fit directory');
     const rest = argv.slice(1);
-    if (!target.startsWith('pretrained:') && (await isFitDir(target))) {
+    if (!target.startsWith('pretrained:') && runKindOf(target) === 'fit') {
       const a = parse(rest, { n: BASE.n, seed: BASE.seed, out: BASE.out }, 'sample');
       const out = str(a, 'out', 'samples.png');
-      await sampleFitDir(target, int(a, 'n', 64, 1)!, int(a, 'seed', 0, 0)!, out);
+      const n = int(a, 'n', 64, 1)!;
+      const seed = int(a, 'seed', 0, 0)!;
+      checkOutFile(out);
+      await sampleFitDir(target, n, seed, out);
       console.log(out);
       return 0;
     }
@@ -40,8 +45,10 @@ export const command: Command = {
     const n = int(a, 'n', 64, 1)!;
     const seed = int(a, 'seed', 0, 0)!;
     const out = str(a, 'out', 'samples.png');
+    checkOutFile(out);
     const ext = extname(out).toLowerCase();
     if (!['.png', '.csv', '.json', '.webp'].includes(ext)) throw new UserError(`--out ${out}: use a .png, .webp, .csv or .json file`);
+    if (typeof a.values.trajectory === 'string') checkOutFile(a.values.trajectory, '--trajectory');
     await initBackend({ backend: choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto'), threads: int(a, 'threads', undefined, 1) });
     const run = await loadRun(target);
     if ((ext === '.csv' || ext === '.json') && run.data.kind === 'images') {

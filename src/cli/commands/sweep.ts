@@ -8,6 +8,8 @@ import { parse, str, int } from '../args.js';
 import { UserError } from '../../util/errors.js';
 import { parseSweep, runSweep, stripPlotSvg, resultsCsv } from '../../eval/sweep.js';
 import { writeFileAtomic } from '../../io/atomic.js';
+import { checkRunOut } from '../out_path.js';
+import { getFamily } from '../../models/registry.js';
 
 export const command: Command = {
   name: 'sweep',
@@ -17,12 +19,17 @@ export const command: Command = {
     const a = parse(argv, { config: { type: 'string' }, out: { type: 'string' }, parallel: { type: 'string' } }, 'sweep');
     const path = str(a, 'config');
     const out = str(a, 'out');
-    if (!path || !out) throw new UserError('sweep: --config SWEEP.json and --out DIR are required');
+    if (!path || out === undefined) throw new UserError('sweep: --config SWEEP.json and --out DIR are required');
+    checkRunOut(out, 'sweep');
     const text = await readFile(path, 'utf8').catch(() => {
       throw new UserError(`--config ${path}: cannot read the file`);
     });
     const config = parseSweep(text, path);
     const parallel = int(a, 'parallel', availableParallelism(), 1)!;
+    if (a.positionals.length) throw new UserError(`sweep: unexpected argument '${a.positionals[0]}'`);
+    await getFamily(config.model).catch((e: unknown) => {
+      throw e instanceof UserError ? new UserError(`${path}: 'model': ${e.message}`) : e;
+    });
     const main = fileURLToPath(new URL('../main.js', import.meta.url)).replace(/\.js$/, import.meta.url.endsWith('.ts') ? '.ts' : '.js');
     const rows = await runSweep(config, out, parallel, main, (m) => process.stderr.write(m + '\n'));
     await writeFileAtomic(join(out, 'results.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');

@@ -5,12 +5,14 @@ import { parse, str, int, num, flag, choice, type OptionSpec, type ParsedArgs } 
 import { UserError } from '../../util/errors.js';
 import { getFamily, availableFamilies } from '../../models/registry.js';
 import { initBackend, describeBackend } from '../../backend/index.js';
-import { DEFAULT_TRAINING, deepMerge, validateTraining, completeOptimizers, isPlainObject } from '../../train/config.js';
+import { DEFAULT_TRAINING, deepMerge, validateTraining, completeOptimizers, isPlainObject, parseAllowChange, type ResumeChange } from '../../train/config.js';
 import { train, NanLossError } from '../../train/loop.js';
 import { loadSource } from '../../data/index.js';
 import { dataShapeOf } from '../../train/data_shape.js';
 import { readRunConfig } from '../../train/checkpoint.js';
 import type { RunConfig, TrainingConfig } from '../../train/types.js';
+import { checkRunOut } from '../out_path.js';
+import { makeDirs } from '../../io/atomic.js';
 
 const COMMON: OptionSpec = {
   data: { type: 'string' }, steps: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
@@ -18,6 +20,7 @@ const COMMON: OptionSpec = {
   config: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, ema: { type: 'string' },
   clip: { type: 'string' }, warmup: { type: 'string' }, 'lr-decay': { type: 'string' }, 'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' }, keep: { type: 'string' }, 'log-every': { type: 'string' }, quiet: { type: 'boolean' },
+  'allow-change': { type: 'string' }, 'from-step': { type: 'string' },
 };
 
 const usage = `usage: genlab train <model> [options]
@@ -29,6 +32,8 @@ models: ae, vae, ddpm, gan, classifier (see 'genlab train <model> --help')
   --ema DECAY|off       EMA of the weights used for sampling   --clip N|off  global gradient-norm clip
   --config FILE.json    a RunConfig-shaped file ({"training": {...}, "modelConfig": {...}}); flags override it
   --out RUN             run directory (default runs/<model>-<data>-<time>)   --resume  continue RUN exactly
+  --allow-change lr     with --resume: continue with a new --lr (recorded in RUN/sessions.jsonl)
+  --from-step N         with --resume: go back to the checkpoint of step N instead of the latest (0: step 0)
   --backend auto|wasm|cpu|node  --threads N   --sample-every N  --checkpoint-every N  --keep K  --log-every N`;
 
 function trainingFromArgs(a: ParsedArgs, t: TrainingConfig): TrainingConfig {
@@ -44,7 +49,7 @@ function trainingFromArgs(a: ParsedArgs, t: TrainingConfig): TrainingConfig {
   if (epochs !== undefined) out.epochs = epochs;
   out.batch = int(a, 'batch', out.batch, 1)!;
   out.seed = int(a, 'seed', out.seed, 0)!;
-  const lr = num(a, 'lr', undefined, 0);
+  const lr = num(a, 'lr', undefined);
   if (lr !== undefined) {
     if (!(lr > 0)) throw new UserError(`--lr must be positive, got ${lr}`);
     for (const o of Object.values(out.optimizers)) o.lr = lr;
@@ -107,21 +112,28 @@ export const command: Command = {
   },
   async run(argv) {
     const [name, ...rest] = argv;
-    if (!name || name.startsWith('-')) throw new UserError(`genlab train: name a model first (${(await availableFamilies()).join(', ')})`);
+    if (!name || name.startsWith('-')) throw new UserError(`train: name a model first (${(await availableFamilies()).join(', ')})`);
     const family = await getFamily(name);
     const a = parse(rest, { ...COMMON, ...family.cliOptions }, `train ${name}`);
     const resume = flag(a, 'resume');
     const backend = choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto');
-    const file = str(a, 'config') ? await readConfigFile(str(a, 'config')!) : {};
     const out = str(a, 'out');
+    checkRunOut(out, resume ? 'resume' : 'train'); // before any work: one line for a bad --out
+    const file = str(a, 'config') ? await readConfigFile(str(a, 'config')!) : {};
 
     let config: RunConfig;
+    let allowChange: ResumeChange[] = [];
+    let fromStep: number | undefined;
     if (resume) {
       if (!out) throw new UserError('--resume needs --out RUN');
+      const allow = str(a, 'allow-change');
+      if (allow !== undefined) allowChange = parseAllowChange(allow);
+      fromStep = int(a, 'from-step', undefined, 0);
       const saved = await readRunConfig(out);
       if (saved.model !== name) throw new UserError(`--resume: ${out} is a '${saved.model}' run, not '${name}'`);
       // Flags and --config apply over the saved run; the loop refuses any change other than the
-      // run's length and periods (sameModel), so a resume never silently ignores a flag.
+      // run's length and periods and what --allow-change names (sameModel), so a resume never
+      // silently ignores a flag.
       const fileTraining = isPlainObject(file.training) ? file.training : {};
       const training = trainingFromArgs(a, deepMerge(saved.training, fileTraining));
       training.optimizers = completeOptimizers(training.optimizers);
@@ -130,6 +142,8 @@ export const command: Command = {
       config = { ...saved, training, modelConfig };
       delete config.dataShape;
     } else {
+      if (str(a, 'allow-change') !== undefined) throw new UserError('--allow-change only applies with --resume (a new run takes any settings)');
+      if (str(a, 'from-step') !== undefined) throw new UserError('--from-step only applies with --resume');
       const fileTraining = isPlainObject(file.training) ? file.training : {};
       const data = str(a, 'data') ?? (typeof fileTraining.data === 'string' ? fileTraining.data : DEFAULT_TRAINING.data);
       const ds = await loadSource(data, { split: 'train' });
@@ -149,9 +163,12 @@ export const command: Command = {
       config = { genlab: pkg.version, model: name, training, modelConfig };
     }
     const runDir = out ?? `runs/${name}-${config.training.data.replace(/[^a-z0-9]+/gi, '-')}-${new Date().toISOString().replace(/[:.]/g, '').slice(0, 15)}`;
-    const info = await initBackend({ backend, threads: int(a, 'threads', undefined, 1) });
+    if (out === undefined) checkRunOut(runDir, 'train');
+    const threads = int(a, 'threads', undefined, 1);
+    const info = await initBackend({ backend, threads });
+    if (!resume) await makeDirs(runDir); // never node's recursive mkdir, which spins on some virtual file systems
     try {
-      const r = await train(family, config, { out: runDir, resume, backend: describeBackend(info), quiet: flag(a, 'quiet') });
+      const r = await train(family, config, { out: runDir, resume, backend: describeBackend(info), quiet: flag(a, 'quiet'), allowChange, fromStep });
       return r.status === 'interrupted' ? 130 : 0;
     } catch (e) {
       if (e instanceof NanLossError) {

@@ -11,6 +11,7 @@ import { Module, Conv2d, Dense, dropout } from '../../nn/index.js';
 import { int, num } from '../../cli/args.js';
 import { UserError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
+import { unitToSymmetric } from '../../math/scaling.js';
 
 export interface ClassifierConfig {
   /** Channel widths of the three conv stages. */
@@ -46,7 +47,7 @@ export class ConvClassifier extends Module {
   /** x in [0, 1]: [B, H, W, C] -> features [B, F]. */
   features(x: tf.Tensor): tf.Tensor2D {
     return tf.tidy(() => {
-      let h = tf.relu(this.c1.apply(tf.sub(tf.mul(x, 2), 1)));
+      let h = tf.relu(this.c1.apply(unitToSymmetric(x))); // [B, H, W, C] in [-1, 1]
       h = tf.relu(this.c2.apply(h));
       h = tf.relu(this.c3.apply(h));
       h = tf.relu(this.c4.apply(h)); // [B, H/4, W/4, c3]

@@ -11,9 +11,11 @@ import type { TrainableModel } from '../../train/types.js';
 import type { Dataset } from '../../data/index.js';
 import { writeImageGrid, writeGridAnimation } from '../../io/image_grid.js';
 import { writeSamplesPicture } from '../../train/samples.js';
-import { DdpmModel } from './family.js';
+import { DdpmModel } from './model.js';
 import type { SamplerConfig } from './sampling.js';
 import { variationalBound, natsToBpd } from './nll.js';
+import { unitToSymmetric } from '../../math/scaling.js';
+import { ProgressLine } from '../../util/progress.js';
 
 export const sampleOptions: OptionSpec = {
   sampler: { type: 'string' },
@@ -55,10 +57,17 @@ export async function runSample(model: TrainableModel, a: ParsedArgs, opts: { n:
   const every = Math.max(1, Math.floor(visited / (frames - 1)));
   let k = 0;
   const t0 = performance.now();
-  const x = m.sampleWith(opts.n, new Rng(opts.seed), sampler, trajectory ? (_t, xt) => {
-    if (k % every === 0 || k === visited - 1) snaps.push(tf.tidy(() => tf.clipByValue(tf.mul(tf.add(tf.slice(xt, 0, keep), 1), 0.5), 0, 1)).dataSync() as Float32Array);
-    k++;
-  } : undefined);
+  const progress = new ProgressLine(`sampling ${opts.n} with ${sampler.kind}`, visited, 'steps');
+  let x: tf.Tensor;
+  try {
+    x = m.sampleWith(opts.n, new Rng(opts.seed), sampler, (_t, xt) => {
+      if (trajectory && (k % every === 0 || k === visited - 1)) snaps.push(tf.tidy(() => tf.clipByValue(tf.mul(tf.add(tf.slice(xt, 0, keep), 1), 0.5), 0, 1)).dataSync() as Float32Array);
+      k++;
+      progress.update(k);
+    });
+  } finally {
+    progress.end();
+  }
   process.stderr.write(`sampled ${opts.n} with ${sampler.kind}${sampler.kind === 'ddim' ? ` (${sampler.steps} steps, eta ${sampler.eta})` : ` (${visited} steps)`} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   await writeSamplesPicture(opts.out, x);
   if (trajectory && m.data.kind === 'images') {
@@ -80,7 +89,7 @@ export async function runSample(model: TrainableModel, a: ParsedArgs, opts: { n:
 }
 
 /** `genlab eval RUN --metric nll`: the bound in bits/dim on test images (stratified over timesteps). */
-export async function likelihood(model: TrainableModel, dataset: Dataset, opts: { k: number; n?: number; rng: Rng }): Promise<Record<string, number>> {
+export async function likelihood(model: TrainableModel, dataset: Dataset, opts: { k: number; n?: number; rng: Rng; onProgress?: (done: number, total: number) => void }): Promise<Record<string, number>> {
   const m = asDdpm(model);
   if (dataset.kind !== 'images') throw new UserError('nll: the diffusion bound is defined here for images on 256 levels');
   const n = Math.min(opts.n ?? 1000, dataset.n);
@@ -91,10 +100,9 @@ export async function likelihood(model: TrainableModel, dataset: Dataset, opts: 
   let prior = 0;
   let decoder = 0;
   let diffusion = 0;
-  const t0 = performance.now();
   for (let i = 0; i < n; i += batch) {
     const b = Math.min(batch, n - i);
-    const x = tf.tidy(() => tf.sub(tf.mul(tf.tensor(dataset.pixels.subarray(i * per, (i + b) * per), [b, h, w, c]), 2), 1));
+    const x = tf.tidy(() => unitToSymmetric(tf.tensor(dataset.pixels.subarray(i * per, (i + b) * per), [b, h, w, c]))); // [b, H, W, C] in [-1, 1]
     const r = variationalBound(m, x, { timesteps: opts.k, rng: opts.rng });
     x.dispose();
     for (let j = 0; j < b; j++) {
@@ -103,9 +111,8 @@ export async function likelihood(model: TrainableModel, dataset: Dataset, opts: 
       decoder += r.decoder[j];
       diffusion += r.diffusion[j];
     }
-    process.stderr.write(`\rnll: ${Math.min(i + b, n)}/${n} images, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    opts.onProgress?.(Math.min(i + b, n), n);
   }
-  process.stderr.write('\n');
   const shape = [1, h, w, c];
   return {
     nll_bpd: natsToBpd(total / n, shape),

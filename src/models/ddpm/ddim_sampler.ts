@@ -3,21 +3,22 @@
  *   x_prev = sqrt(abar_prev) x0_hat + sqrt(1 - abar_prev - sigma^2) eps_hat + sigma z,
  *   sigma  = eta sqrt((1 - abar_prev) / (1 - abar_t)) sqrt(1 - abar_t / abar_prev),
  * with abar_prev = 1 after the last step. eta = 0 is deterministic; eta = 1 over all T steps
- * has sigma^2 = beta_tilde_t and is the DDPM ancestral sampler.
+ * has sigma^2 = beta_tilde_t and is the DDPM ancestral sampler. x0_hat and eps_hat come from
+ * predict.ts and must lie on one line with x_t, x_t = sqrt(abar_t) x0_hat + sqrt(1 - abar_t) eps_hat
+ * (the loop re-derives eps_hat when it corrects x0_hat). After the last step (abar_prev = 1)
+ * sigma = 0 and the direction term vanishes: the sample is x0_hat itself.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NoiseSchedule } from './noise_schedule.js';
-import { predictX0AndEps, type Prediction } from './diffusion.js';
-import type { Sampler, StepResult } from './sampler.js';
+import type { X0Eps } from './predict.js';
+import type { Sampler } from './sampler.js';
 
 /** How the visited timesteps are spread: 'leading' (0, k, 2k, ...) as in the DDIM paper, or 'trailing' (ending at T-1). */
 export type TimestepSpacing = 'leading' | 'trailing';
 
 export interface DdimSamplerOptions {
-  prediction: Prediction;
   steps: number;
   eta: number;
-  clipX0: boolean;
   spacing: TimestepSpacing;
 }
 
@@ -55,23 +56,14 @@ export class DdimSampler implements Sampler {
     return this.opts.eta * Math.sqrt((1 - ap) / (1 - a)) * Math.sqrt(1 - a / ap);
   }
 
-  step(modelOutput: tf.Tensor, t: number, sample: tf.Tensor, noise: tf.Tensor | null): StepResult {
+  step(pred: X0Eps, t: number, _xt: tf.Tensor, noise: tf.Tensor | null): tf.Tensor {
     return tf.tidy(() => {
-      const { x0, eps } = predictX0AndEps(this.schedule, this.opts.prediction, sample, modelOutput, t);
-      let x0Used = x0;
-      let epsUsed = eps;
-      if (this.opts.clipX0) {
-        // Re-derive eps from the clipped x0 so the two stay consistent with x_t.
-        x0Used = tf.clipByValue(x0, -1, 1);
-        const a = this.schedule.alphaBar[t];
-        epsUsed = tf.div(tf.sub(sample, tf.mul(x0Used, Math.sqrt(a))), Math.sqrt(1 - a));
-      }
       const ap = this.abarPrev(t);
       const sigma = this.sigma(t);
-      const dirCoef = Math.sqrt(Math.max(1 - ap - sigma * sigma, 0));
-      let prev = tf.add(tf.mul(x0Used, Math.sqrt(ap)), tf.mul(epsUsed, dirCoef));
-      if (sigma > 0 && noise) prev = tf.add(prev, tf.mul(noise, sigma));
-      return { prevSample: prev, predX0: x0Used };
+      const dirCoef = Math.sqrt(Math.max(1 - ap - sigma * sigma, 0)); // sqrt(1 - abar_prev - sigma^2)
+      // x_prev = sqrt(abar_prev) x0_hat + sqrt(1 - abar_prev - sigma^2) eps_hat (+ sigma z)
+      const prev = tf.add(tf.mul(pred.x0, Math.sqrt(ap)), tf.mul(pred.eps, dirCoef));
+      return sigma > 0 && noise ? tf.add(prev, tf.mul(noise, sigma)) : prev;
     });
   }
 }

@@ -1,22 +1,22 @@
 /**
- * Ancestral sampling, Ho et al. (2020) Algorithm 2:
+ * Ancestral sampling, Ho et al. (2020) Algorithm 2, stepped through the posterior q(x_{t-1} | x_t, x0):
  *   x_{t-1} = mu_tilde(x_t, x0_hat) + sigma_t z,   z ~ N(0, I) for t > 0, z = 0 at t = 0,
- * where x0_hat comes from the network output (optionally clipped to [-1, 1]) and
- * sigma_t^2 = beta_t ('beta', fixed_large) or beta_tilde_t ('beta_tilde', fixed_small).
- * Without clipping, mu_tilde(x_t, x0_hat) equals the eps form (x_t - beta_t/sqrt(1-abar_t) eps)/sqrt(alpha_t).
+ *   mu_tilde(x_t, x0) = sqrt(abar_{t-1}) beta_t / (1 - abar_t) x0 + sqrt(alpha_t) (1 - abar_{t-1}) / (1 - abar_t) x_t,
+ * where x0_hat is the predicted clean sample (predict.ts; clipped to [-1, 1] where configured,
+ * possibly corrected by the loop) and sigma_t^2 = beta_t ('beta', fixed_large) or beta_tilde_t
+ * ('beta_tilde', fixed_small). The step needs x0 only: with the x0 of an unclipped eps
+ * prediction, mu_tilde equals the eps form (x_t - beta_t/sqrt(1-abar_t) eps)/sqrt(alpha_t).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NoiseSchedule } from './noise_schedule.js';
-import { predictX0AndEps, posteriorMean, type Prediction } from './diffusion.js';
-import type { Sampler, StepResult } from './sampler.js';
+import { posteriorMean } from './diffusion.js';
+import type { X0Eps } from './predict.js';
+import type { Sampler } from './sampler.js';
 
 export type VarianceKind = 'beta' | 'beta_tilde';
 
 export interface DdpmSamplerOptions {
-  prediction: Prediction;
   variance: VarianceKind;
-  /** Clip the predicted x0 to [-1, 1] before forming the mean (data scaled to [-1, 1]). */
-  clipX0: boolean;
 }
 
 export class DdpmSampler implements Sampler {
@@ -30,14 +30,11 @@ export class DdpmSampler implements Sampler {
     return Math.sqrt(this.opts.variance === 'beta' ? this.schedule.betas[t] : this.schedule.posteriorVariance[t]);
   }
 
-  step(modelOutput: tf.Tensor, t: number, sample: tf.Tensor, noise: tf.Tensor | null): StepResult {
+  step(pred: X0Eps, t: number, xt: tf.Tensor, noise: tf.Tensor | null): tf.Tensor {
     return tf.tidy(() => {
-      const { x0 } = predictX0AndEps(this.schedule, this.opts.prediction, sample, modelOutput, t);
-      const x0Used = this.opts.clipX0 ? tf.clipByValue(x0, -1, 1) : x0;
-      const mean = posteriorMean(this.schedule, x0Used, sample, t);
+      const mean = posteriorMean(this.schedule, pred.x0, xt, t); // mu_tilde(x_t, x0_hat)
       const sigma = this.sigma(t);
-      const prevSample = sigma > 0 && noise ? tf.add(mean, tf.mul(noise, sigma)) : mean;
-      return { prevSample, predX0: x0Used };
+      return sigma > 0 && noise ? tf.add(mean, tf.mul(noise, sigma)) : mean;
     });
   }
 }

@@ -2,11 +2,14 @@
 export { betaSchedule, type BetaScheduleConfig, type BetaScheduleKind } from './schedules.js';
 export { NoiseSchedule } from './noise_schedule.js';
 export { qSample, posteriorMean, predictX0AndEps, predictionTarget, epsMean, type Prediction } from './diffusion.js';
+export { predictX0Eps, epsFromX0, type X0Eps, type PredictOptions, type Predictor } from './predict.js';
 export { DdpmSampler, type VarianceKind } from './ddpm_sampler.js';
 export { DdimSampler, ddimTimesteps, type TimestepSpacing } from './ddim_sampler.js';
-export type { Sampler, StepResult } from './sampler.js';
-export { runSampler, makeSampler, type SamplerConfig } from './sampling.js';
+export type { Sampler } from './sampler.js';
+export { runSampler, makeSampler, type SamplerConfig, type SamplingOptions, type CorrectX0 } from './sampling.js';
 export { UNet, defaultUNetConfig, type UNetConfig } from './unet.js';
-export { DdpmModel, ddpmFamily, type DdpmConfig } from './family.js';
+export { DdpmModel, type DdpmConfig, type DenoiserConfig } from './model.js';
+export { ddpmFamily } from './family.js';
 export { variationalBound } from './nll.js';
-export { interpolateDiffusion, slerp } from './interpolate.js';
+export { interpolateDiffusion, type Mix } from './interpolate.js';
+export { slerp } from '../../math/slerp.js';

@@ -12,24 +12,31 @@ import { initBackend } from '../../backend/index.js';
 import { loadRun } from '../../train/load_run.js';
 import { loadSource } from '../../data/index.js';
 import { writeImageGrid } from '../../io/image_grid.js';
-import { DdpmModel } from './family.js';
+import { DdpmModel } from './model.js';
 import { interpolateDiffusion } from './interpolate.js';
+import { unitToSymmetric } from '../../math/scaling.js';
+import { checkOutFile } from '../../cli/out_path.js';
+import { ProgressLine } from '../../util/progress.js';
 
 export async function runDdpmInterpolate(argv: string[]): Promise<number> {
   const a = parse(argv, { data: { type: 'string' }, t: { type: 'string' }, steps: { type: 'string' }, pairs: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } }, 'interpolate');
-  const [dir] = a.positionals;
+  const [dir, ...extra] = a.positionals;
+  if (!dir) throw new UserError('interpolate: name the run directory');
+  if (extra.length) throw new UserError(`interpolate: unexpected argument '${extra[0]}'`);
   const out = str(a, 'out');
-  if (!out) throw new UserError('interpolate: --out FILE is required');
+  if (out === undefined) throw new UserError('interpolate: --out FILE is required');
+  checkOutFile(out);
   const steps = int(a, 'steps', 10, 2)!;
   const pairs = int(a, 'pairs', 4, 1)!;
   const mix = choice(a, 'mode', ['linear', 'spherical'] as const, 'linear') === 'spherical' ? 'slerp' : 'linear';
   const seed = int(a, 'seed', 0, 0)!;
+  const ts = (str(a, 't') ?? '500').split(',').map((v) => Number(v.trim()));
+  if (ts.some((t) => !Number.isInteger(t) || t < 1)) throw new UserError(`--t must be whole numbers from 1 to the run's T, got '${str(a, 't')}'`);
   await initBackend({ backend: choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto') });
   const run = await loadRun(dir);
   const model = run.model;
   if (!(model instanceof DdpmModel) || model.data.kind !== 'images') throw new UserError(`${dir}: interpolation through the diffusion needs an image DDPM run`);
   const T = model.schedule.T;
-  const ts = (str(a, 't') ?? '500').split(',').map((v) => Number(v.trim()));
   for (const t of ts) if (!Number.isInteger(t) || t < 1 || t > T) throw new UserError(`--t must be whole numbers in 1..${T}, got '${str(a, 't')}'`);
   const ds = await loadSource(str(a, 'data', run.config.training.data.replace(/:(train|test)$/, '')), { split: 'test' });
   if (ds.kind !== 'images') throw new UserError('interpolate: --data must be an image source');
@@ -38,26 +45,29 @@ export async function runDdpmInterpolate(argv: string[]): Promise<number> {
   const rng = new Rng(seed);
   const per = h * w * c;
   const rows: Float32Array[] = [];
-  const image = (i: number) => tf.tidy(() => tf.sub(tf.mul(tf.tensor(ds.pixels.subarray(i * per, (i + 1) * per), [1, h, w, c]), 2), 1));
-  const t0 = performance.now();
-  for (let p = 0; p < pairs; p++) {
-    const i = rng.int(ds.n);
-    const j = rng.int(ds.n);
-    for (const t of ts) {
-      const x1 = image(i);
-      const x2 = image(j);
-      const strip = interpolateDiffusion(model, x1, x2, t - 1, steps, mix, new Rng(seed * 1000 + p));
-      // row: original a, the denoised mixtures, original b
-      const row = new Float32Array((steps + 2) * per);
-      row.set(ds.pixels.subarray(i * per, (i + 1) * per), 0);
-      row.set(strip.dataSync() as Float32Array, per);
-      row.set(ds.pixels.subarray(j * per, (j + 1) * per), (steps + 1) * per);
-      rows.push(row);
-      tf.dispose([x1, x2, strip]);
-      process.stderr.write(`\rinterpolate: pair ${p + 1}/${pairs}, t ${t}, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const image = (i: number) => tf.tidy(() => unitToSymmetric(tf.tensor(ds.pixels.subarray(i * per, (i + 1) * per), [1, h, w, c]))); // [1, H, W, C] in [-1, 1]
+  const progress = new ProgressLine('interpolate', pairs * ts.length, 'rows');
+  try {
+    for (let p = 0; p < pairs; p++) {
+      const i = rng.int(ds.n);
+      const j = rng.int(ds.n);
+      for (const t of ts) {
+        const x1 = image(i);
+        const x2 = image(j);
+        const strip = interpolateDiffusion(model, x1, x2, t - 1, steps, mix, new Rng(seed * 1000 + p));
+        // row: original a, the denoised mixtures, original b
+        const row = new Float32Array((steps + 2) * per);
+        row.set(ds.pixels.subarray(i * per, (i + 1) * per), 0);
+        row.set(strip.dataSync() as Float32Array, per);
+        row.set(ds.pixels.subarray(j * per, (j + 1) * per), (steps + 1) * per);
+        rows.push(row);
+        tf.dispose([x1, x2, strip]);
+        progress.update(rows.length, `pair ${p + 1}/${pairs}, t ${t}`);
+      }
     }
+  } finally {
+    progress.end();
   }
-  process.stderr.write('\n');
   const all = new Float32Array(rows.length * (steps + 2) * per);
   rows.forEach((r, k) => all.set(r, k * r.length));
   await writeImageGrid(out, all, { shape: [rows.length * (steps + 2), h, w, c as 1 | 3], cols: steps + 2, scale: 2 });

@@ -7,9 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng.js';
-import type { DdpmModel } from './family.js';
+import type { DdpmModel } from './model.js';
 import { qSample, predictX0AndEps, posteriorMean } from './diffusion.js';
-import { gaussianKl, discretizedGaussianLogLikelihood, bitsPerDim } from './vlb.js';
+import { gaussianKl } from '../../math/gaussian_kl.js';
+import { discretizedGaussianLogLikelihood, bitsPerDim } from './vlb.js';
 
 export interface NllOptions {
   /** Middle-sum timesteps evaluated per image (T - 1 = all). */

@@ -1,11 +1,14 @@
-/** The sampling loop a user reads: start from noise, ask the network, let the sampler step. */
+/**
+ * The sampling loop a user reads: start from noise; at each visited t predict {x0, eps} with the
+ * network (predict.ts), optionally correct x0, and let the sampler step from them.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng.js';
 import type { NoiseSchedule } from './noise_schedule.js';
 import { DdpmSampler, type VarianceKind } from './ddpm_sampler.js';
 import { DdimSampler, type TimestepSpacing } from './ddim_sampler.js';
 import type { Sampler } from './sampler.js';
-import type { Prediction } from './diffusion.js';
+import { epsFromX0, type Predictor } from './predict.js';
 
 export interface SamplerConfig {
   kind: 'ddpm' | 'ddim';
@@ -16,37 +19,72 @@ export interface SamplerConfig {
   spacing: TimestepSpacing;
 }
 
-export function makeSampler(
-  schedule: NoiseSchedule,
-  model: { prediction: Prediction; variance: VarianceKind; clipX0: boolean },
-  cfg: SamplerConfig,
-): Sampler {
-  if (cfg.kind === 'ddpm') return new DdpmSampler(schedule, { prediction: model.prediction, variance: model.variance, clipX0: model.clipX0 });
-  return new DdimSampler(schedule, { prediction: model.prediction, steps: cfg.steps, eta: cfg.eta, clipX0: model.clipX0, spacing: cfg.spacing });
+export function makeSampler(schedule: NoiseSchedule, model: { variance: VarianceKind }, cfg: SamplerConfig): Sampler {
+  if (cfg.kind === 'ddpm') return new DdpmSampler(schedule, { variance: model.variance });
+  return new DdimSampler(schedule, { steps: cfg.steps, eta: cfg.eta, spacing: cfg.spacing });
 }
 
 /**
- * x_T = noise; for t in sampler.timesteps: x <- sampler.step(net(x, t), t, x, z), z ~ N(0, I) from rng.
- * `onStep` sees x_t before each step and the predicted x0 (for trajectories). Returns x_0; `noise` is not disposed.
+ * A correction of the predicted clean sample before each step: x0' = correctX0(x0, t, x_t), of
+ * x0's shape, in the model's data range ([-1, 1] for images). For example the projection of
+ * DDNM / inpainting onto known pixels y under a mask m (1 = known): x0' = m y + (1 - m) x0.
+ * Returning `x0` itself (the same tensor) means "no change". Tensors it makes inside are freed
+ * after the step; tensors it closes over (y, m) stay the caller's.
  */
-export function runSampler(
-  sampler: Sampler,
-  net: (x: tf.Tensor, t: number) => tf.Tensor,
-  noise: tf.Tensor,
-  rng: Rng,
-  onStep?: (t: number, x: tf.Tensor, predX0: tf.Tensor) => void,
-): tf.Tensor {
-  let x = tf.clone(noise);
-  for (const t of sampler.timesteps) {
+export type CorrectX0 = (x0: tf.Tensor, t: number, xt: tf.Tensor) => tf.Tensor;
+
+export interface SamplingOptions {
+  /** Sees x_t before each step and the x0 the step used (after correction), e.g. for trajectories. */
+  onStep?: (t: number, x: tf.Tensor, predX0: tf.Tensor) => void;
+  correctX0?: CorrectX0;
+  /** Start part-way: the given x is x_startAt and only the sampler's timesteps <= startAt are visited. Default: all. */
+  startAt?: number;
+  /** z ~ N(0, I) of x's shape for one step; default `rng.normalArray(size)`. */
+  stepNoise?: (shape: number[]) => tf.Tensor;
+}
+
+function sameShape(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * x_T = xT; for t in sampler.timesteps:
+ *   {x0, eps} = predict(x_t, t);  x0 <- correctX0(x0, t, x_t);  x <- sampler.step({x0, eps}, t, x_t, z),
+ * z ~ N(0, I) for t > 0. Returns x_0 (the caller disposes it); `xT` is not disposed.
+ */
+export function runSampler(sampler: Sampler, predict: Predictor, xT: tf.Tensor, rng: Rng, opts: SamplingOptions = {}): tf.Tensor {
+  const { onStep, correctX0, startAt } = opts;
+  const stepNoise = opts.stepNoise ?? ((shape: number[]) => tf.tensor(rng.normalArray(shape.reduce((a, c) => a * c, 1)), shape));
+  const timesteps = startAt === undefined ? sampler.timesteps : sampler.timesteps.filter((t) => t <= startAt);
+  let x = tf.clone(xT);
+  for (const t of timesteps) {
     const xt = x;
-    const [prevSample, predX0] = tf.tidy(() => {
-      const out = net(xt, t);
-      const z = t > 0 ? tf.tensor(rng.normalArray(xt.size), xt.shape) : null;
-      const r = sampler.step(out, t, xt, z);
-      return [r.prevSample, r.predX0];
+    const seen: { x0: tf.Tensor | null } = { x0: null }; // the x0 used, for onStep
+    const prevSample = tf.tidy(() => {
+      let { x0, eps } = predict(xt, t);
+      if (correctX0) {
+        const corrected = correctX0(x0, t, xt);
+        if (corrected !== x0) {
+          if (!sameShape(corrected.shape, x0.shape)) throw new Error(`correctX0 returned shape [${corrected.shape}], expected [${x0.shape}]`);
+          // The samplers step from a pair on one line with x_t: x_t = sqrt(abar_t) x0 + sqrt(1 - abar_t) eps.
+          // A new x0' alone would break it (DDIM would move x0 to x0' but keep pointing its
+          // direction term at the old x_t's noise), so eps is re-derived from x_t and x0':
+          //   eps' = (x_t - sqrt(abar_t) x0') / sqrt(1 - abar_t)
+          // Then the DDIM step is the one a network that had predicted x0' at x_t would take, and
+          // DDPM's posterior q(x_{t-1} | x_t, x0') (which reads x0' and x_t only) is unchanged by it.
+          x0 = corrected;
+          eps = epsFromX0(sampler.schedule, xt, x0, t);
+        }
+      }
+      // A kept clone for onStep, so that disposing it never frees a tensor the correction closed over.
+      if (onStep) seen.x0 = tf.keep(tf.clone(x0));
+      const z = t > 0 ? stepNoise(xt.shape) : null;
+      return sampler.step({ x0, eps }, t, xt, z);
     });
-    if (onStep) onStep(t, x, predX0);
-    predX0.dispose();
+    if (onStep && seen.x0) {
+      onStep(t, x, seen.x0);
+      seen.x0.dispose();
+    }
     x.dispose();
     x = prevSample;
   }

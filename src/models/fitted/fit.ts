@@ -148,7 +148,10 @@ function meanLogLik(density: FittedDensity, ds: Dataset): number {
  * Fits `kind` to the training split of `source` and evaluates it on the test split.
  * `options` override the data-dependent defaults.
  */
-export async function fitSource(kind: FitKind, source: string, options: Partial<FitOptions> = {}): Promise<{ record: FitRecord; train: Dataset }> {
+export async function fitSource(
+  kind: FitKind, source: string, options: Partial<FitOptions> = {},
+  onIteration?: (iteration: number, logLik: number) => void,
+): Promise<{ record: FitRecord; train: Dataset }> {
   const train = await loadSource(source, { split: 'train', limit: options.limit ?? undefined });
   let test: Dataset | null = null;
   try {
@@ -165,7 +168,7 @@ export async function fitSource(kind: FitKind, source: string, options: Partial<
   if (kind === 'gaussian') {
     params = fitGaussian(x, n, d, { covariance: opts.covariance, ridge: opts.ridge });
   } else {
-    const r = fitGmm(x, n, d, { k: opts.components, covariance: opts.covariance, ridge: opts.ridge, maxIter: opts.maxIter }, new Rng(opts.seed));
+    const r = fitGmm(x, n, d, { k: opts.components, covariance: opts.covariance, ridge: opts.ridge, maxIter: opts.maxIter }, new Rng(opts.seed), onIteration);
     params = r.params;
     extra.iterations = r.iterations;
     extra.converged = r.converged;

@@ -26,7 +26,7 @@ export { GanModel } from './model.js';
 export type { GanConfig } from './config.js';
 export { discriminatorLoss, generatorLoss, GAN_LOSSES, type GanLoss } from './losses.js';
 export { gradientPenalty, drawMixingWeights, interpolateSamples } from './gradient_penalty.js';
-export { latentInterpolation } from './interpolate.js';
+export { latentInterpolation, type LatentPath } from './latent_interpolation.js';
 
 /** The loss a run is being set up with: --loss, else the --config file's, else non-saturating. */
 function lossFromHints(hints?: DefaultsHints): GanLoss {

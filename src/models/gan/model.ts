@@ -17,6 +17,7 @@ import { buildDiscriminator, buildGenerator } from './networks.js';
 import { discriminatorLoss, generatorLoss, isWasserstein, outputIsLogit } from './losses.js';
 import { drawMixingWeights, gradientPenalty } from './gradient_penalty.js';
 import { clipWeights } from './weight_clipping.js';
+import { symmetricToUnit } from '../../math/scaling.js';
 
 /** Samples are generated in chunks so a large n (e.g. 10,000 for FID) never holds all activations at once. */
 const SAMPLE_CHUNK = 500;
@@ -69,7 +70,7 @@ export class GanModel implements TrainableModel {
 
   /** Converts generator output to the sample convention: images in [0, 1], points as they are. */
   toSamples(g: tf.Tensor): tf.Tensor {
-    return this.data.kind === 'images' ? tf.tidy(() => tf.clipByValue(tf.div(tf.add(g, 1), 2), 0, 1)) : tf.clone(g);
+    return this.data.kind === 'images' ? symmetricToUnit(g) : tf.clone(g);
   }
 
   sample(n: number, rng: Rng): tf.Tensor {

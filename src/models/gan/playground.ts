@@ -10,7 +10,8 @@
  * appended to metrics.jsonl as {step, modes, hq}, with a warning when the generator collapses.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { appendFile, mkdir, readdir } from 'node:fs/promises';
+import { appendFile, readdir } from 'node:fs/promises';
+import { makeDirs } from '../../io/atomic.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../../data/index.js';
@@ -91,7 +92,7 @@ export async function writePlayground(model: GanModel, info: { dir: string; step
   try {
     const frame = playgroundFrame(model, info.data, info.step);
     const dir = join(info.dir, 'playground');
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     await writeFieldPlot(join(dir, `step-${String(info.step).padStart(6, '0')}.png`), frame);
     const { modes, modeStd } = info.data;
     if (modes && modeStd) {

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng.js';
 import type { Dataset } from '../../data/types.js';
 import { UserError } from '../../util/errors.js';
+import { logSumExp } from '../../math/log_sum_exp.js';
 import type { VaeConfig } from './config.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -43,16 +44,6 @@ export interface Bounds {
   elbo: Float64Array;
   /** Per example: log (1/k) sum_i w_i. */
   iwae: Float64Array;
-}
-
-/** log sum_i exp(a_i) in float64, stable for any magnitudes. */
-export function logSumExp64(a: ArrayLike<number>): number {
-  let m = -Infinity;
-  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
-  if (m === -Infinity || !Number.isFinite(m)) return m;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.exp(a[i] - m);
-  return m + Math.log(s);
 }
 
 /**
@@ -120,7 +111,7 @@ export function importanceBounds(model: LatentGaussianModel, x: tf.Tensor, opts:
       tf.dispose([eps, lw, chunkLse, chunkSum]);
     }
     for (let i = 0; i < b; i++) {
-      iwae[start + i] = logSumExp64(lse[i]) - Math.log(k); // log (1/k) sum_i w_i
+      iwae[start + i] = logSumExp(lse[i]) - Math.log(k); // log (1/k) sum_i w_i
       elbo[start + i] = sumLogW[i] / k;
     }
     tf.dispose([xb, mu, logvar]);

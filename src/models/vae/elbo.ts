@@ -10,28 +10,13 @@
  * Every function reduces over all axes but the first (the batch), so it returns one value
  * per example: shape [B]. The log-likelihoods take `batchDims` = 2 for [B, K, ...] inputs
  * (K samples per example, broadcasting x [B, 1, ...] against them) and return [B, K].
- * Names follow the paper: mu, logvar (log sigma^2), eps, z.
+ * Names follow the paper: mu, logvar (log sigma^2), eps, z. The KL term in closed form,
+ * klStdNormal, is shared with the diffusion bound in src/math/gaussian_kl.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { sumPerExample } from '../../math/sum_per_example.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
-
-/** Sum over every axis after the first `batchDims`. x: [B, ...] -> [B] (or [B, K, ...] -> [B, K]). */
-export function sumPerExample(x: tf.Tensor, batchDims = 1): tf.Tensor1D {
-  return tf.tidy(() => (x.rank === batchDims ? x : tf.sum(tf.reshape(x, [...x.shape.slice(0, batchDims), -1]), batchDims)) as tf.Tensor1D);
-}
-
-/**
- * Closed-form KL between a diagonal Gaussian and the standard normal (AEVB appendix B):
- *   KL(N(mu, diag sigma^2) || N(0, I)) = 1/2 sum_j (mu_j^2 + sigma_j^2 - log sigma_j^2 - 1)
- * mu, logvar: [B, D] -> [B].
- */
-export function klStdNormal(mu: tf.Tensor, logvar: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => {
-    const terms = tf.sub(tf.add(tf.square(mu), tf.exp(logvar)), tf.add(logvar, 1)); // [B, D]
-    return tf.mul(sumPerExample(terms), 0.5) as tf.Tensor1D;
-  });
-}
 
 /**
  * The reparameterisation trick (AEVB eq. 10): z = mu + sigma * eps, sigma = exp(logvar / 2),

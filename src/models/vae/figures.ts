@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { VaeModel } from './model.js';
-import { interpolatePath, quantileGrid } from './latent.js';
+import { interpolatePath } from '../../math/slerp.js';
+import { quantileGrid } from './latent.js';
 
 /** Runs `f` over x in slices of `batch` rows and concatenates the results. */
 function batched(x: tf.Tensor, batch: number, f: (xb: tf.Tensor) => tf.Tensor): tf.Tensor {

@@ -10,7 +10,7 @@
  * terms' curves and a quick test bound, for RUN/report.html).
  */
 import { join, relative } from 'node:path';
-import type { DataShape, ModelFamily, TrainableModel } from '../../train/types.js';
+import type { DataShape, Dataset, ModelFamily, TrainableModel } from '../../train/types.js';
 import type { OptionSpec, ParsedArgs } from '../../cli/args.js';
 import { loadSource } from '../../data/index.js';
 import { linePlotSvg } from '../../io/plot.js';
@@ -119,7 +119,7 @@ function makeFamily(kind: 'vae' | 'ae'): ModelFamily<VaeConfig> {
       if (!(model instanceof VaeModel)) throw new Error('likelihoodMetrics: not a VaeModel');
       if (model.config.kind !== 'vae') throw new UserError('elbo/iwae need a VAE run: an autoencoder has no likelihood');
       model.setTraining(false);
-      return evaluateLikelihood(model, dataset, { k: opts.k, n: opts.n, rng: opts.rng });
+      return evaluateLikelihood(model, dataset, { k: opts.k, n: opts.n, rng: opts.rng, onProgress: opts.onProgress });
     },
     reportSections: (runDir: string) => reportSections(runDir),
   };
@@ -134,7 +134,16 @@ async function reportSections(runDir: string): Promise<string[]> {
   const run = await loadVaeRun(runDir, 'report');
   try {
     const spec = run.dataSource;
-    const test = await loadSource(spec, /:(train|test)$/.test(spec) ? {} : { split: 'test' });
+    let test: Dataset;
+    let heldOut = true;
+    try {
+      test = await loadSource(spec, /:(train|test)$/.test(spec) ? {} : { split: 'test' });
+    } catch (e) {
+      // A source without a test split (a flat folder:, one idx file): the figures use training images.
+      if (!(e instanceof UserError)) throw e;
+      test = await loadSource(spec, /:(train|test)$/.test(spec) ? {} : { split: 'train' });
+      heldOut = false;
+    }
     const sec = await vaeReportSection(run.model, test, join(runDir, 'figures'));
     const html = [`<h2>${esc(sec.title)}</h2>`];
     const rows = await readMetrics(join(runDir, 'metrics.jsonl'));
@@ -146,7 +155,7 @@ async function reportSections(runDir: string): Promise<string[]> {
       // A quick bound for the report (the full k = 5000 one is `genlab eval --metric elbo,iwae`).
       const n = Math.min(200, test.n); // 200 x 100 decoder passes: seconds even for the conv decoder
       const r = evaluateLikelihood(run.model, test, { k: 100, n, rng: new Rng(0) });
-      html.push(`<p>Test bounds on ${n} ${esc(test.source)} examples: ELBO ${r.elbo.toFixed(2)} nats, IWAE<sub>100</sub> ${r.iwae.toFixed(2)} nats (${r.bpd.toFixed(4)} bits/dim).</p>`);
+      html.push(`<p>${heldOut ? 'Test' : 'Training-set (the source has no test split)'} bounds on ${n} ${esc(test.source)} examples: ELBO ${r.elbo.toFixed(2)} nats, IWAE<sub>100</sub> ${r.iwae.toFixed(2)} nats (${r.bpd.toFixed(4)} bits/dim).</p>`);
     }
     for (const f of sec.figures) {
       html.push(`<figure><img src="${esc(relative(runDir, f.path))}" width="360"><figcaption>${esc(f.title)}: ${esc(f.caption)}</figcaption></figure>`);

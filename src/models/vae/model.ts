@@ -21,7 +21,8 @@ import type { Batch, DataShape, StepContext, StepMetrics, TrainableModel } from 
 import { LEARNED_LOGVAR_MIN, checkDataFit, validateConfig } from './config.js';
 import type { VaeConfig } from './config.js';
 import { buildNetworks } from './networks.js';
-import { bernoulliLogLik, klStdNormal, klWeight, logNormalDiag, reparameterize } from './elbo.js';
+import { klStdNormal } from '../../math/gaussian_kl.js';
+import { bernoulliLogLik, klWeight, logNormalDiag, reparameterize } from './elbo.js';
 
 /** Momentum of the autoencoder's running code statistics. */
 const CODE_STATS_MOMENTUM = 0.01;

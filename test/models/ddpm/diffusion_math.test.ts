@@ -10,11 +10,14 @@ import { qSample, posteriorMean, epsMean, predictX0AndEps, predictionTarget } fr
 import { DdpmSampler } from '../../../src/models/ddpm/ddpm_sampler.js';
 import { DdimSampler, ddimTimesteps } from '../../../src/models/ddpm/ddim_sampler.js';
 import type { Sampler } from '../../../src/models/ddpm/sampler.js';
-import { gaussianKl } from '../../../src/models/ddpm/vlb.js';
+import { predictX0Eps } from '../../../src/models/ddpm/predict.js';
+import { gaussianKl } from '../../../src/math/gaussian_kl.js';
 import { Rng } from '../../../src/util/rng.js';
 
 await tf.setBackend('cpu');
 const linear = NoiseSchedule.fromConfig({ kind: 'linear', steps: 1000 });
+/** The samplers below step from an unclipped eps prediction. */
+const EPS = { prediction: 'eps', clipX0: false } as const;
 
 function moments(a: ArrayLike<number>): { mean: number; variance: number } {
   let m = 0;
@@ -142,7 +145,7 @@ function runSampler(sampler: Sampler, n: number, m: number, s: number, rng: Rng,
     const next = tf.tidy(() => {
       const epsHat = tf.mul(tf.sub(x, Math.sqrt(a) * m), Math.sqrt(1 - a) / (a * s * s + 1 - a));
       const noise = tf.tensor(rng.normalArray(n), [n, 1]);
-      return sampler.step(epsHat, t, x, noise).prevSample;
+      return sampler.step(predictX0Eps(schedule, EPS, x, epsHat, t), t, x, noise);
     });
     x.dispose();
     x = next;
@@ -159,14 +162,14 @@ test('with the analytic eps-predictor, DDPM and DDIM reproduce the data distribu
   const s = 0.3;
   const n = 20000;
   const samplers: [string, Sampler][] = [
-    ['ddpm beta_tilde', new DdpmSampler(schedule, { prediction: 'eps', variance: 'beta_tilde', clipX0: false })],
-    ['ddpm beta', new DdpmSampler(schedule, { prediction: 'eps', variance: 'beta', clipX0: false })],
+    ['ddpm beta_tilde', new DdpmSampler(schedule, { variance: 'beta_tilde' })],
+    ['ddpm beta', new DdpmSampler(schedule, { variance: 'beta' })],
     // Few-step deterministic DDIM shrinks the spread of Gaussian data (first-order discretisation
     // of its ODE: std 0.19 at 10 steps, 0.275 at 50, 0.294 at 200, 0.299 at 1000 for s = 0.3), so
     // the exactness check uses enough steps for the discretisation error to fall under the tolerance.
     // (Stochastic DDIM with skipped steps shrinks it too: eta = 1 over 100 steps gives 0.272.)
-    ['ddim 1000 eta 0', new DdimSampler(schedule, { prediction: 'eps', steps: 1000, eta: 0, clipX0: false, spacing: 'leading' })],
-    ['ddim 200 eta 0', new DdimSampler(schedule, { prediction: 'eps', steps: 200, eta: 0, clipX0: false, spacing: 'leading' })],
+    ['ddim 1000 eta 0', new DdimSampler(schedule, { steps: 1000, eta: 0, spacing: 'leading' })],
+    ['ddim 200 eta 0', new DdimSampler(schedule, { steps: 200, eta: 0, spacing: 'leading' })],
   ];
   for (const [name, sampler] of samplers) {
     const r = runSampler(sampler, n, m, s, new Rng(4), schedule);
@@ -179,21 +182,22 @@ test('with the analytic eps-predictor, DDPM and DDIM reproduce the data distribu
 
 test('deterministic DDIM (eta = 0) maps the same noise to the same sample; DDIM eta=1 over all T is DDPM', () => {
   const schedule = NoiseSchedule.fromConfig({ kind: 'cosine', steps: 100 });
-  const ddim = new DdimSampler(schedule, { prediction: 'eps', steps: 10, eta: 0, clipX0: false, spacing: 'leading' });
+  const ddim = new DdimSampler(schedule, { steps: 10, eta: 0, spacing: 'leading' });
   const a = runSampler(ddim, 64, 0.1, 0.5, new Rng(9), schedule).out;
   const b = runSampler(ddim, 64, 0.1, 0.5, new Rng(9), schedule).out;
   assert.deepEqual(Array.from(a), Array.from(b));
   // With a different stream for the (unused) step noise but the same initial noise, eta=0 still agrees.
-  const full = new DdimSampler(schedule, { prediction: 'eps', steps: 100, eta: 1, clipX0: false, spacing: 'leading' });
-  const ddpm = new DdpmSampler(schedule, { prediction: 'eps', variance: 'beta_tilde', clipX0: false });
+  const full = new DdimSampler(schedule, { steps: 100, eta: 1, spacing: 'leading' });
+  const ddpm = new DdpmSampler(schedule, { variance: 'beta_tilde' });
   assert.deepEqual(full.timesteps, ddpm.timesteps);
   for (const t of [0, 1, 50, 99]) assert.ok(Math.abs(full.sigma(t) - ddpm.sigma(t)) < 1e-9, `sigma at ${t}`);
   const x = tf.tensor([[0.3], [-1.2]]);
   const out = tf.tensor([[0.5], [0.1]]);
   const z = tf.tensor([[1.0], [-0.5]]);
   for (const t of [1, 42, 99]) {
-    const p = full.step(out, t, x, z).prevSample.dataSync();
-    const q = ddpm.step(out, t, x, z).prevSample.dataSync();
+    const pred = predictX0Eps(schedule, EPS, x, out, t);
+    const p = full.step(pred, t, x, z).dataSync();
+    const q = ddpm.step(pred, t, x, z).dataSync();
     assert.ok(Math.abs(p[0] - q[0]) < 1e-5 && Math.abs(p[1] - q[1]) < 1e-5, `step at ${t}`);
   }
   assert.deepEqual(ddimTimesteps(1000, 4, 'leading'), [750, 500, 250, 0]);

@@ -11,7 +11,8 @@ import '../../../src/backend/register_gradients.js';
 import { Rng } from '../../../src/util/rng.js';
 import { VaeModel } from '../../../src/models/vae/model.js';
 import { defaultConfig } from '../../../src/models/vae/config.js';
-import { klStdNormal, reparameterize } from '../../../src/models/vae/elbo.js';
+import { reparameterize } from '../../../src/models/vae/elbo.js';
+import { klStdNormal } from '../../../src/math/gaussian_kl.js';
 import { LinearGaussian } from './linear_gaussian.js';
 
 before(async () => {

@@ -1,6 +1,9 @@
 /**
- * Dense float64 linear algebra for the evaluation metrics and the Gaussian models: plain
- * TypeScript on row-major `Float64Array`s, no tensors.
+ * Dense float64 linear algebra shared by the evaluation metrics (src/eval: FID, KID,
+ * precision/recall) and the Gaussian models (src/distributions): plain TypeScript on row-major
+ * `Float64Array`s, no tensors. Each function states its equation above it, e.g.
+ *   Sigma = 1/(n - ddof) sum_i (x_i - mu)(x_i - mu)^T,   A = V diag(lambda) V^T,
+ *   S^(1/2) = V diag(sqrt(max(lambda, 0))) V^T,   A = L L^T,   log det A = 2 sum_i log L_ii.
  *
  * Conventions: a matrix with n rows and m columns is a flat array of length n * m with entry
  * (i, j) at index i * m + j. Inputs may be any `ArrayLike<number>` (Float32Array included);

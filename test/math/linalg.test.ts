@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   cholesky, choleskySolve, dotBlock, logDet, matmul, meanCov, solve, sqrtmPsd, symEigen, transpose,
-} from '../../src/eval/linalg.js';
+} from '../../src/math/linalg.js';
 import { Rng } from '../../src/util/rng.js';
 
 function randomSymmetric(rng: Rng, n: number): Float64Array {
