@@ -41,5 +41,6 @@ test('real test digits beat the ML pixel-Gaussian baseline on FID, KID, recall a
 test('eval refuses an unknown metric with one line and status 2', () => {
   const r = genlab('eval', 'mnist:test', '--ref', 'mnist:train', '--metric', 'fid,bogus', '--n', '100');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /--metric bogus is not an image metric/);
+  assert.match(r.stderr, /^genlab: --metric bogus: unknown metric; choose from fid,kid/);
+  assert.equal(r.stderr.trim().split("\n").length, 1);
 });
