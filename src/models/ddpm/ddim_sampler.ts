@@ -13,8 +13,12 @@ import type { NoiseSchedule } from './noise_schedule.js';
 import type { X0Eps } from './predict.js';
 import type { Sampler } from './sampler.js';
 
-/** How the visited timesteps are spread: 'leading' (0, k, 2k, ...) as in the DDIM paper, or 'trailing' (ending at T-1). */
-export type TimestepSpacing = 'leading' | 'trailing';
+/**
+ * How the visited timesteps are spread: 'leading' (0, k, 2k, ...) as in the DDIM paper,
+ * 'trailing' (ending at T-1), or 'linspace' (both ends: T-1 down to 0, rounded; what ODE
+ * solvers want, so that they start at full noise and their last jump to the clean end is tiny).
+ */
+export type TimestepSpacing = 'leading' | 'trailing' | 'linspace';
 
 export interface DdimSamplerOptions {
   steps: number;
@@ -25,7 +29,10 @@ export interface DdimSamplerOptions {
 export function ddimTimesteps(T: number, steps: number, spacing: TimestepSpacing): number[] {
   if (!Number.isInteger(steps) || steps < 1 || steps > T) throw new Error(`DDIM steps must be an integer in 1..${T}, got ${steps}`);
   const ts: number[] = [];
-  if (spacing === 'leading') {
+  if (spacing === 'linspace') {
+    if (steps === 1) return [T - 1];
+    for (let j = steps - 1; j >= 0; j--) ts.push(Math.round(((T - 1) * j) / (steps - 1)));
+  } else if (spacing === 'leading') {
     const k = Math.floor(T / steps);
     for (let j = steps - 1; j >= 0; j--) ts.push(j * k);
   } else {
