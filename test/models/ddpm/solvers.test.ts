@@ -57,8 +57,8 @@ function error(sampler: Sampler): { err: number; std: number } {
   const xT = tf.tensor(start, [N, 1]);
   const last = 499;
   assert.ok(sampler.timesteps.includes(last));
-  let got = new Float32Array(0);
-  const out = runSampler(sampler, gaussianPredictor, xT, new Rng(0), { onStep: (t, x) => { if (t === last) got = x.dataSync() as Float32Array; } });
+  let got: ArrayLike<number> = [];
+  const out = runSampler(sampler, gaussianPredictor, xT, new Rng(0), { onStep: (t, x) => { if (t === last) got = x.dataSync(); } });
   const final = out.dataSync();
   tf.dispose([xT, out]);
   const want = exact(sampler.timesteps[0], last);
