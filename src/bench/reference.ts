@@ -12,6 +12,17 @@ export interface ReferenceResult {
   torch: string;
   threads: number;
   workloads: Record<string, { params: number; median_ms: number; min_ms: number }>;
+  /** GFLOP/s of a 2048^3 torch.mm, when asked for (peak). */
+  sgemm_gflops?: number;
+}
+
+export interface ReferenceOptions {
+  /** torch.set_num_threads (default: PyTorch's own default). */
+  threads?: number;
+  /** A subset of the workloads (default: all). */
+  workloads?: string[];
+  /** Also time a 2048^3 product. */
+  peak?: boolean;
 }
 
 export const PYTHON = '/usr/bin/python3';
@@ -38,8 +49,12 @@ export function torchAvailable(): boolean {
   return r.status === 0;
 }
 
-export function runReference(script: string, steps: number): ReferenceResult {
-  const r = spawnSync(PYTHON, [script, '--json', '--steps', String(steps)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+export function runReference(script: string, steps: number, opts: ReferenceOptions = {}): ReferenceResult {
+  const args = [script, '--json', '--steps', String(steps)];
+  if (opts.threads) args.push('--threads', String(opts.threads));
+  if (opts.workloads) args.push('--workloads', opts.workloads.join(','));
+  if (opts.peak) args.push('--peak');
+  const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new UserError(`reference ${script} failed: ${(r.stderr || '').trim().split('\n').pop()}`);
   const line = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as ReferenceResult;

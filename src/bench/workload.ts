@@ -12,7 +12,7 @@ export interface Workload {
 export interface WorkloadSpec {
   name: string;
   description: string;
-  /** Target ratio genlab / PyTorch on wasm (issue #2). */
+  /** Target ratio genlab / PyTorch at its faster thread setting (issue 19; was 2-3 on wasm alone, issue 2). */
   target: number;
   /** Batch-size scale for quick tests on slow backends (1 = the benchmark's). */
   build(rng: Rng, scale?: number): Workload;

@@ -7,7 +7,8 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.js';
-import { idxToImages, readIdx } from './idx.js';
+import { idxToImages } from './idx.js';
+import { readIdx } from './idx_file.js';
 import type { ImageDataset, Split } from './types.js';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';

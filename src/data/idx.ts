@@ -6,15 +6,10 @@
  *   byte  3    number of dimensions d
  *   4 * d      big-endian uint32 sizes, then the elements in row-major order
  *
- * Files may be gzip-compressed; that is detected from the magic bytes 1f 8b, not the name.
- * Every problem is reported as a one-line UserError naming the file.
+ * Every problem is reported as a one-line UserError naming the file. Parsing is pure (bytes in,
+ * arrays out); reading files, gzip-compressed or not, is idx_file.ts's (Node).
  */
-import { readFile } from 'node:fs/promises';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import { UserError } from '../util/errors.js';
-
-const gunzipAsync = promisify(gunzip);
 
 const typeNames: Record<number, string> = {
   0x08: 'unsigned byte',
@@ -29,32 +24,6 @@ export interface IdxArray {
   dims: number[];
   /** Elements in row-major order (unsigned bytes). */
   data: Uint8Array;
-}
-
-/** Reads a file, reporting a missing or unreadable one as a UserError. */
-export async function readFileOrFail(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new UserError(`${path}: file not found`);
-    if (err.code === 'EISDIR') throw new UserError(`${path}: is a directory, expected a file`);
-    throw new UserError(`${path}: cannot read (${err.code ?? err.message})`);
-  }
-}
-
-/** Reads a file and gunzips it if it starts with the gzip magic bytes 1f 8b. */
-export async function readMaybeGzip(path: string): Promise<Uint8Array> {
-  const raw = await readFileOrFail(path);
-  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
-    try {
-      return await gunzipAsync(raw);
-    } catch (e) {
-      const msg = (e as Error).message;
-      throw new UserError(`${path}: corrupt or truncated gzip data (${msg})`);
-    }
-  }
-  return raw;
 }
 
 /** Parses the bytes of an IDX file; `name` is used in error messages. */
@@ -85,10 +54,6 @@ export function parseIdx(buf: Uint8Array, name: string): IdxArray {
     );
   }
   return { dims, data: buf.subarray(header) };
-}
-
-export async function readIdx(path: string): Promise<IdxArray> {
-  return parseIdx(await readMaybeGzip(path), path);
 }
 
 /** Encodes an unsigned-byte IDX file (used by tests and to export data). */

@@ -6,5 +6,6 @@ export { Batcher, type Batch, type BatchArrays, type BatcherOptions, type Scalin
 export { parseSpec, sourceName, sourceHelp, DEFAULT_SOURCE, type SourceSpec, type SourceType } from './spec.js';
 export { toyNames, toyModes, sampleToy, type ToyName, type ToySample } from './toy.js';
 export { fashionMnistClasses, FASHION_MNIST_DIR } from './fashion_mnist.js';
-export { parseIdx, readIdx, encodeIdx, type IdxArray } from './idx.js';
+export { parseIdx, encodeIdx, type IdxArray } from './idx.js';
+export { readIdx } from './idx_file.js';
 export { stratifiedTestCounts } from './mnist.js';

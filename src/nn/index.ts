@@ -4,4 +4,5 @@ export { Dense, Conv2d, ConvTranspose2d, GroupNorm, BatchNorm, dropout } from '.
 export type { Conv2dOptions, ConvTranspose2dOptions } from './layers.js';
 export * from './activations.js';
 export { timestepEmbedding } from './embedding.js';
+export { ClassEmbedding } from './class_embedding.js';
 export * as init from './init.js';

@@ -18,31 +18,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { saveWeights, loadWeights } from '../io/weights.js';
-import type { RngState } from '../util/rng.js';
-import type { BatcherState } from '../data/index.js';
+import { dirSource } from '../io/dir_source.js';
 import type { RunConfig } from './types.js';
 import { UserError } from '../util/errors.js';
+import { firstNonFinite, latestCheckpointIn, latestNameIn, readRunConfigFrom, stepName, type CheckpointContent, type LoadedCheckpoint, type TrainState } from './checkpoint_core.js';
 
-export interface TrainState {
-  step: number;
-  rng: RngState;
-  batcher: BatcherState;
-  elapsedSeconds: number;
-  /** Optimiser step counts per group. */
-  optimizerSteps: Record<string, number>;
-  /** The loss of the step just taken (null: not finite; absent in older checkpoints and before any step). */
-  loss?: number | null;
-}
-
-export interface CheckpointContent {
-  variables: [string, tf.Tensor][];
-  ema: [string, tf.Tensor][] | null;
-  /** Slots named "<group>/<slot>/<index>". */
-  optimizer: [string, tf.Tensor][];
-  state: TrainState;
-}
-
-export const stepName = (step: number): string => `step-${String(step).padStart(7, '0')}`;
+export { firstNonFinite, stepName, type CheckpointContent, type LoadedCheckpoint, type TrainState } from './checkpoint_core.js';
 
 export async function saveCheckpoint(run: string, config: RunConfig, c: CheckpointContent, keep: number): Promise<string> {
   const name = stepName(c.state.step);
@@ -70,15 +51,6 @@ export async function checkpointNames(run: string): Promise<string[]> {
   return (await readdir(dir)).filter((n) => /^step-\d+$/.test(n)).sort().reverse();
 }
 
-/** The first non-finite value among `tensors` as "name[index] is value", or null when all are finite. */
-export function firstNonFinite(tensors: Iterable<[string, tf.Tensor]>): string | null {
-  for (const [name, t] of tensors) {
-    const d = t.dataSync();
-    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return `${name}[${i}] is ${d[i]}`;
-  }
-  return null;
-}
-
 /**
  * Why the checkpoint in `dir` cannot be resumed from, or null when it can: it must load whole
  * (every file present, every size as its manifest says), have been written after a finite loss,
@@ -103,24 +75,16 @@ export async function checkpointProblem(dir: string): Promise<string | null> {
 }
 
 /** What RUN/latest says (trimmed), or null without the file. */
-export async function latestName(run: string): Promise<string | null> {
-  const p = join(run, 'latest');
-  return existsSync(p) ? (await readFile(p, 'utf8')).trim() : null;
+export function latestName(run: string): Promise<string | null> {
+  return latestNameIn(dirSource(run));
 }
 
 export async function latestCheckpoint(run: string): Promise<string | null> {
-  const name = await latestName(run);
-  if (name === null) return null;
-  const dir = join(run, 'checkpoints', name);
-  return existsSync(join(dir, 'state.json')) ? dir : null;
+  const folder = await latestCheckpointIn(dirSource(run));
+  return folder === null ? null : join(run, ...folder.split('/'));
 }
 
-export async function loadCheckpoint(dir: string): Promise<{
-  variables: Map<string, tf.Tensor>;
-  ema: Map<string, tf.Tensor> | null;
-  optimizer: Map<string, tf.Tensor>;
-  state: TrainState;
-}> {
+export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const statePath = join(dir, 'state.json');
   let state: TrainState;
   try {
@@ -147,12 +111,6 @@ export async function loadCheckpoint(dir: string): Promise<{
   }
 }
 
-export async function readRunConfig(run: string): Promise<RunConfig> {
-  const p = join(run, 'config.json');
-  if (!existsSync(p)) throw new UserError(`${run}: not a genlab run (no config.json)`);
-  try {
-    return JSON.parse(await readFile(p, 'utf8')) as RunConfig;
-  } catch (e) {
-    throw new UserError(`${p}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
+export function readRunConfig(run: string): Promise<RunConfig> {
+  return readRunConfigFrom(dirSource(run));
 }

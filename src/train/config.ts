@@ -1,32 +1,17 @@
 /**
  * Training config: defaults, merging (family defaults <- config file <- CLI flags) and
- * validation with messages that name the key and what is wrong.
+ * validation with messages that name the key and what is wrong, all from its declaration
+ * (training_schema.ts).
  */
 import type { TrainingConfig, OptimizerConfig, RunConfig } from './types.js';
 import { UserError } from '../util/errors.js';
+import { isPlainObject } from '../config/schema.js';
+import { trainingSchema } from './training_schema.js';
+
+export { isPlainObject };
 
 /** Defaults every family starts from; each family overrides what suits its data. */
-export const DEFAULT_TRAINING: TrainingConfig = {
-  data: 'mnist',
-  steps: 2000,
-  epochs: null,
-  batch: 64,
-  seed: 0,
-  optimizers: { model: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 } },
-  schedule: { warmupSteps: 0, decay: 'constant', minRatio: 0 },
-  clipGradNorm: null,
-  ema: null,
-  logEvery: 50,
-  sampleEvery: 500,
-  checkpointEvery: 500,
-  keepCheckpoints: 3,
-};
-
-const TRAINING_KEYS = Object.keys(DEFAULT_TRAINING);
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export const DEFAULT_TRAINING: TrainingConfig = trainingSchema.defaults();
 
 /** Deep merge of plain objects; arrays and scalars replace. */
 export function deepMerge<T>(base: T, over: unknown): T {
@@ -36,45 +21,9 @@ export function deepMerge<T>(base: T, over: unknown): T {
   return out as T;
 }
 
-function fail(where: string, key: string, what: string, got: unknown): never {
-  throw new UserError(`${where}: ${key} ${what}, got ${JSON.stringify(got)}`);
-}
-
-const posInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
-const nonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-
-export function validateOptimizer(o: unknown, where: string, key: string): void {
-  if (!isPlainObject(o)) fail(where, key, 'must be an object', o);
-  for (const k of Object.keys(o)) if (!['kind', 'lr', 'beta1', 'beta2', 'eps'].includes(k)) fail(where, `${key}.${k}`, 'is not a known key (kind, lr, beta1, beta2, eps)', o[k]);
-  if (!['adam', 'rmsprop', 'sgd'].includes(o.kind as string)) fail(where, `${key}.kind`, 'must be adam|rmsprop|sgd', o.kind);
-  if (!(finite(o.lr) && (o.lr as number) > 0)) fail(where, `${key}.lr`, 'must be a positive number', o.lr);
-  for (const b of ['beta1', 'beta2']) if (o[b] !== undefined && !(finite(o[b]) && (o[b] as number) >= 0 && (o[b] as number) < 1)) fail(where, `${key}.${b}`, 'must be in [0, 1)', o[b]);
-  if (o.eps !== undefined && !(finite(o.eps) && (o.eps as number) > 0)) fail(where, `${key}.eps`, 'must be a positive number', o.eps);
-}
-
+/** Throws a one-line UserError `${where}: training.KEY must be ..., got ...` naming the first bad key. */
 export function validateTraining(t: unknown, where: string): asserts t is TrainingConfig {
-  if (!isPlainObject(t)) fail(where, 'training', 'must be an object', t);
-  for (const k of Object.keys(t)) if (!TRAINING_KEYS.includes(k)) fail(where, `training.${k}`, `is not a known key (${TRAINING_KEYS.join(', ')})`, t[k]);
-  if (typeof t.data !== 'string' || !t.data) fail(where, 'training.data', 'must be a data source name', t.data);
-  if (!posInt(t.steps)) fail(where, 'training.steps', 'must be a positive integer', t.steps);
-  if (t.epochs !== null && !posInt(t.epochs)) fail(where, 'training.epochs', 'must be a positive integer or null', t.epochs);
-  if (!posInt(t.batch)) fail(where, 'training.batch', 'must be a positive integer', t.batch);
-  if (!nonNegInt(t.seed)) fail(where, 'training.seed', 'must be a non-negative integer', t.seed);
-  if (!isPlainObject(t.optimizers) || Object.keys(t.optimizers).length === 0) fail(where, 'training.optimizers', 'must map parameter groups to optimizers', t.optimizers);
-  for (const [g, o] of Object.entries(t.optimizers)) validateOptimizer(o, where, `training.optimizers.${g}`);
-  const s = t.schedule;
-  if (!isPlainObject(s)) fail(where, 'training.schedule', 'must be an object', s);
-  for (const k of Object.keys(s)) if (!['warmupSteps', 'decay', 'minRatio'].includes(k)) fail(where, `training.schedule.${k}`, 'is not a known key (warmupSteps, decay, minRatio)', s[k]);
-  if (!nonNegInt(s.warmupSteps)) fail(where, 'training.schedule.warmupSteps', 'must be a non-negative integer', s.warmupSteps);
-  if (!['constant', 'linear', 'cosine'].includes(s.decay as string)) fail(where, 'training.schedule.decay', 'must be constant|linear|cosine', s.decay);
-  if (!(finite(s.minRatio) && (s.minRatio as number) >= 0 && (s.minRatio as number) <= 1)) fail(where, 'training.schedule.minRatio', 'must be in [0, 1]', s.minRatio);
-  if (t.clipGradNorm !== null && !(finite(t.clipGradNorm) && (t.clipGradNorm as number) > 0)) fail(where, 'training.clipGradNorm', 'must be a positive number or null', t.clipGradNorm);
-  if (t.ema !== null) {
-    if (!isPlainObject(t.ema) || !(finite(t.ema.decay) && (t.ema.decay as number) > 0 && (t.ema.decay as number) < 1)) fail(where, 'training.ema', 'must be null or {"decay": d} with 0 < d < 1', t.ema);
-  }
-  for (const k of ['logEvery', 'sampleEvery', 'checkpointEvery']) if (!nonNegInt(t[k])) fail(where, `training.${k}`, 'must be a non-negative integer (0 = never)', t[k]);
-  if (!posInt(t.keepCheckpoints)) fail(where, 'training.keepCheckpoints', 'must be a positive integer', t.keepCheckpoints);
+  trainingSchema.validate(t, where, 'training');
 }
 
 /** Fills optimiser defaults (Adam's betas and eps) so that the saved config is explicit. */

@@ -1,30 +1,26 @@
 /**
- * The training loop every model family shares (src/train/types.ts has the contract):
- * data, seeded batches, per-group optimisers with warm-up schedules and gradient clipping,
- * EMA, metrics.jsonl, periodic sample grids, atomic checkpoints, exact resume, NaN stop,
- * Ctrl-C handling and a closing report.
+ * train(): the training loop in a run directory, the Node adapter over trainCore
+ * (train_core.ts, which owns the steps, optimisers, EMA and exact resume). Here: the data
+ * source, the checks on --out and --resume, config.json, metrics.jsonl, sample pictures, atomic
+ * checkpoints and the recovery of damaged runs (recover.ts), the NaN stop's message, Ctrl-C,
+ * sessions.jsonl, the progress line and the closing report.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { appendFile, mkdir, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng } from '../util/rng.js';
 import { UserError } from '../util/errors.js';
-import { loadSource, Batcher, type Dataset } from '../data/index.js';
-import type { ModelFamily, RunConfig, StepContext, TrainableModel, OptimizeResult } from './types.js';
-import { makeOptimizer, type Optimizer } from './optimizers.js';
-import { learningRate } from './schedule.js';
-import { clipByGlobalNorm } from './clip.js';
-import { Ema } from './ema.js';
-import { saveCheckpoint, loadCheckpoint, readRunConfig, stepName, firstNonFinite, type TrainState } from './checkpoint.js';
-import { sameModel, validateTraining, learningRateChanges, type ConfigChange, type ResumeChange } from './config.js';
+import { loadSource, type Dataset } from '../data/index.js';
+import type { ModelFamily, RunConfig } from './types.js';
+import { loadCheckpoint, readRunConfig, saveCheckpoint, stepName } from './checkpoint.js';
+import { sameModel, learningRateChanges, type ConfigChange, type ResumeChange } from './config.js';
 import { chooseCheckpoint, checkpointAt, isLeftover, removeTempFiles, setAsideAfter, keepGoodCheckpoint, nanStopMessage } from './recover.js';
-import { assignByName, saveWeights } from '../io/weights.js';
+import { saveWeights } from '../io/weights.js';
 import { writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { Progress } from './progress.js';
 import { dataShapeOf } from './data_shape.js';
 import { writeSamplesPicture } from './samples.js';
 import { writeReport } from './report.js';
+import { checkRunConfig, NonFiniteError, runBatcher, trainCore, type SampleView, type TrainHooks } from './train_core.js';
 
 export interface TrainOptions {
   out: string;
@@ -50,12 +46,6 @@ export interface TrainResult {
 }
 
 export class NanLossError extends Error {}
-
-/** The model's run-level randomness: one seed splits into init, data, per-step and picture streams. */
-function streams(seed: number): { init: Rng; data: Rng; step: Rng; picture: number } {
-  const root = new Rng(seed);
-  return { init: root.fork(), data: root.fork(), step: root.fork(), picture: root.nextUint32() };
-}
 
 interface Start {
   /** The checkpoint to continue from; null starts at step 0 (a fresh run, or a resume with no usable checkpoint). */
@@ -94,211 +84,93 @@ async function tidyForResume(out: string, step: number): Promise<string[]> {
 }
 
 export async function train(family: ModelFamily, config: RunConfig, opts: TrainOptions): Promise<TrainResult> {
-  validateTraining(config.training, 'config');
-  family.validate(config.modelConfig);
+  checkRunConfig(family, config);
   const t = config.training;
   const { ckpt: ckptDir, notes, changes } = await prepareOut(opts.out, config, opts);
   const ds: Dataset = await loadSource(t.data, { split: 'train' });
-  const shape = dataShapeOf(ds);
-  const rngs = streams(t.seed);
-  const model: TrainableModel = family.create(config.modelConfig, shape, rngs.init);
-  const dataOpts = family.dataOptions(config.modelConfig);
-  const batcher = new Batcher(ds, {
-    batchSize: Math.min(t.batch, ds.n),
-    rng: rngs.data,
-    ...(ds.kind === 'images' ? { scaling: dataOpts.scaling, binarize: dataOpts.binarize } : {}),
-  });
-  const totalSteps = t.epochs !== null ? t.epochs * batcher.stepsPerEpoch : t.steps;
+  const batches = runBatcher(ds, family, config);
+  const resume = ckptDir ? { checkpoint: await loadCheckpoint(ckptDir), where: ckptDir } : undefined;
 
-  const groups = model.paramGroups();
-  const optimizers = new Map<string, Optimizer>();
-  for (const g of Object.keys(groups)) {
-    const oc = t.optimizers[g];
-    if (!oc) throw new UserError(`config: training.optimizers has no entry for parameter group '${g}' (groups: ${Object.keys(groups).join(', ')})`);
-    optimizers.set(g, makeOptimizer(oc));
-  }
-  const named = model.namedVariables();
-  const nameOf = new Map(named.map(([n, v]) => [v, n] as const));
-  const emaParams: [string, tf.Variable][] = t.ema ? model.emaGroups().flatMap((g) => groups[g].map((v) => [nameOf.get(v)!, v] as [string, tf.Variable])) : [];
-  const ema = t.ema && emaParams.length ? new Ema(t.ema.decay, emaParams) : null;
-
+  // Set when the loop starts (onStart): from then on every invocation leaves a line in sessions.jsonl.
+  // (`as`: TypeScript would otherwise take them for null forever, as only the hooks assign them.)
+  let session = null as { startedAt: string; start: number; firstStep: number; totalSteps: number } | null;
   let step = 0;
-  let elapsedBefore = 0;
-  if (ckptDir) {
-    const c = await loadCheckpoint(ckptDir);
-    assignByName(named, c.variables, ckptDir);
-    if (ema && c.ema) for (const [n, v] of ema.shadow) v.assign(c.ema.get(n)!);
-    for (const [g, opt] of optimizers) {
-      const slots = new Map<string, tf.Tensor>();
-      for (const [k, v] of c.optimizer) if (k.startsWith(`${g}/`)) slots.set(k.slice(g.length + 1), v);
-      opt.load({ step: c.state.optimizerSteps[g] ?? 0, slots }, groups[g]);
-    }
-    batcher.restore(c.state.batcher);
-    rngs.step = new Rng(c.state.rng);
-    step = c.state.step;
-    elapsedBefore = c.state.elapsedSeconds;
-    tf.dispose([...c.variables.values(), ...(c.ema ? [...c.ema.values()] : []), ...c.optimizer.values()]);
-  } else {
-    await mkdir(opts.out, { recursive: true });
-  }
-  if (opts.resume) notes.push(...(await tidyForResume(opts.out, step)));
-  else notes.push(...[await removeTempFiles(opts.out)].filter((n) => n !== null));
-  const changed = changes.map((c) => ({ ...c, step }));
-  for (const c of changed) notes.push(`changing ${c.key} from ${c.from} to ${c.to} at step ${c.step} (--allow-change lr; recorded in sessions.jsonl)`);
-  config.dataShape = shape;
-  // A run given in epochs records the steps they come to, so config.json says what the run does.
-  if (t.epochs !== null) t.steps = totalSteps;
-  await writeFileAtomic(join(opts.out, 'config.json'), JSON.stringify(config, null, 2));
-  await mkdir(join(opts.out, 'samples'), { recursive: true });
-
-  const progress = new Progress(totalSteps, step);
-  const say = (m: string) => (opts.quiet ? undefined : progress.message(m));
-  const warn = (m: string) => progress.message(`warning: ${m}`);
-  say(`genlab train ${config.model}: ${opts.backend}; data ${t.data} (${ds.n} ${ds.kind === 'images' ? 'images' : 'points'}); ${totalSteps} steps of ${t.batch}; ${Object.values(groups).reduce((s, g) => s + g.reduce((a, v) => a + v.size, 0), 0)} parameters; run ${opts.out}`);
-  // Said even with --quiet: each is about the state of the run, not the progress of this session.
-  for (const n of notes) progress.message(n);
-  if (step > 0) say(`resuming at step ${step}`);
-
-  const checkpoint = async (): Promise<void> => {
-    const optimizerSlots: [string, tf.Tensor][] = [];
-    const optimizerSteps: Record<string, number> = {};
-    for (const [g, opt] of optimizers) {
-      const s = opt.state();
-      optimizerSteps[g] = s.step;
-      for (const [k, v] of s.slots) optimizerSlots.push([`${g}/${k}`, v]);
-    }
-    // A finite loss can still come with an update that overflowed: such weights are never checkpointed.
-    const bad = firstNonFinite([...named, ...(ema ? ema.shadow.entries() : []), ...optimizerSlots]);
-    if (bad) await nanStop(`step ${step}: the weights are not finite after the update (${bad})`);
-    const state: TrainState = { step, rng: rngs.step.state(), batcher: batcher.state(), elapsedSeconds: elapsedBefore + (performance.now() - start) / 1000, optimizerSteps, ...('loss' in lastMetrics ? { loss: lastMetrics.loss } : {}) };
-    await saveCheckpoint(opts.out, config, { variables: named, ema: ema ? [...ema.shadow.entries()] : null, optimizer: optimizerSlots, state }, t.keepCheckpoints);
-  };
-
-  // Stops the run with `latest` on the newest checkpoint whose loss and weights are finite, and a
-  // message that names it (or says there is none) with the command that goes on from there.
-  // `failedAt`: the step whose weights gave the non-finite value (a checkpoint of them is set aside).
-  const nanStop = async (what: string, failedAt?: number): Promise<never> => {
-    status = 'nan';
-    progress.finish();
-    throw new NanLossError(nanStopMessage(what, await keepGoodCheckpoint(opts.out, failedAt), config, opts.out));
-  };
-
-  // `lr` is the first group's rate; other groups with a different peak get `lr_<group>`.
-  const lrColumns = (s0: number): Record<string, number> => {
-    const out: Record<string, number> = {};
-    for (const [g, o] of optimizers) {
-      const lr = learningRate(s0, totalSteps, o.config.lr, t.schedule);
-      if (!('lr' in out)) out.lr = lr;
-      else if (lr !== out.lr) out[`lr_${g}`] = lr;
-    }
-    return out;
-  };
-
-  const pictureRng = () => new Rng(rngs.picture);
-  const reference = ds.kind === 'points' ? ds.points.subarray(0, 2 * Math.min(ds.n, 2000)) : undefined;
-  const markers = ds.kind === 'points' ? ds.modes : undefined;
-  const writeSamples = async (): Promise<void> => {
-    model.setTraining(false);
-    const draw = () => model.sample(ds.kind === 'images' ? 64 : 1000, pictureRng());
-    const s = ema ? ema.withShadow(draw) : draw();
-    model.setTraining(true);
-    await writeSamplesPicture(join(opts.out, 'samples', `${stepName(step)}.png`), s, { reference, markers });
-    if (family.onSample) await (ema ? ema.withShadowAsync(() => family.onSample!(model, { dir: opts.out, step, data: ds, warn })) : family.onSample(model, { dir: opts.out, step, data: ds, warn }));
-    s.dispose();
-  };
-
+  let status: TrainResult['status'] = 'done';
+  let progress = null as Progress | null;
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130);
     interrupted = true;
   };
-  process.on('SIGINT', onSigint);
-  const start = performance.now();
-  const startedAt = new Date().toISOString();
-  const firstStep = step;
-  let lastMetrics: Record<string, number> = {};
-  let status: TrainResult['status'] = 'done';
-  model.setTraining(true);
+  const say = (m: string) => (opts.quiet ? undefined : progress?.message(m));
+  const warn = (m: string) => progress?.message(`warning: ${m}`);
+  let changed: (ConfigChange & { step: number })[] = [];
+
+  const hooks: TrainHooks = {
+    async onStart(info) {
+      step = info.step;
+      if (!ckptDir) await mkdir(opts.out, { recursive: true });
+      if (opts.resume) notes.push(...(await tidyForResume(opts.out, step)));
+      else notes.push(...[await removeTempFiles(opts.out)].filter((n) => n !== null));
+      changed = changes.map((c) => ({ ...c, step }));
+      for (const c of changed) notes.push(`changing ${c.key} from ${c.from} to ${c.to} at step ${c.step} (--allow-change lr; recorded in sessions.jsonl)`);
+      await writeFileAtomic(join(opts.out, 'config.json'), JSON.stringify(config, null, 2));
+      await mkdir(join(opts.out, 'samples'), { recursive: true });
+      progress = new Progress(info.totalSteps, step);
+      say(`genlab train ${config.model}: ${opts.backend}; data ${t.data} (${ds.n} ${ds.kind === 'images' ? 'images' : 'points'}); ${info.totalSteps} steps of ${t.batch}; ${info.parameters} parameters; run ${opts.out}`);
+      // Said even with --quiet: each is about the state of the run, not the progress of this session.
+      for (const n of notes) progress.message(n);
+      if (step > 0) say(`resuming at step ${step}`);
+      process.on('SIGINT', onSigint);
+      session = { startedAt: new Date().toISOString(), start: performance.now(), firstStep: step, totalSteps: info.totalSteps };
+    },
+    onLog: (row) => appendFile(join(opts.out, 'metrics.jsonl'), JSON.stringify(row) + '\n'),
+    onStep(s, metrics, logged) {
+      step = s;
+      if (!opts.quiet) progress!.update(s, metrics, logged);
+    },
+    onSample: (view) => writeSamples(family, view, ds, opts.out, warn),
+    onCheckpoint: async (c) => void (await saveCheckpoint(opts.out, config, c, t.keepCheckpoints)),
+    shouldStop: (s) => interrupted || (opts.stopAfter !== undefined && s >= opts.stopAfter),
+    onComplete: (weights, info) => writeDirAtomic(join(opts.out, 'model'), (tmp) => saveWeights(tmp, 'model', weights, config, info)),
+    onWarning: warn,
+  };
+
+  let result: Awaited<ReturnType<typeof trainCore>>;
   try {
-    while (step < totalSteps) {
-      const batch = batcher.next();
-      let nonFinite: string | null = null;
-      const ctx: StepContext = {
-        step,
-        rng: rngs.step,
-        optimize: (group, lossFn, aux) => optimizeGroup(group, lossFn, aux),
-        warn,
-      };
-      const optimizeGroup = (group: string, lossFn: () => tf.Scalar, aux?: () => Record<string, tf.Scalar>): OptimizeResult & { aux: Record<string, number> } => {
-        const vars = groups[group];
-        const opt = optimizers.get(group);
-        if (!vars || !opt) throw new Error(`optimize: unknown parameter group '${group}' (groups: ${Object.keys(groups).join(', ')})`);
-        let auxValues: Record<string, number> = {};
-        const { value, grads } = tf.variableGrads(() => {
-          const loss = lossFn();
-          if (aux) {
-            const a = aux();
-            auxValues = Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v.dataSync()[0]]));
-          }
-          return loss;
-        }, vars);
-        const list = vars.map((v) => grads[v.name]);
-        const loss = value.dataSync()[0];
-        value.dispose();
-        const clipped = clipByGlobalNorm(list, t.clipGradNorm);
-        if (!Number.isFinite(loss) || !Number.isFinite(clipped.norm)) {
-          // Never apply a non-finite update: the weights stay as they were before this step.
-          nonFinite ??= !Number.isFinite(loss) ? `${group} loss is ${loss}` : `${group} gradient norm is ${clipped.norm}`;
-        } else {
-          opt.apply(vars, clipped.grads, learningRate(step, totalSteps, opt.config.lr, t.schedule));
-        }
-        tf.dispose(clipped.grads);
-        return { loss, gradNorm: clipped.norm, aux: auxValues };
-      };
-      const metrics = model.trainStep(batch, ctx);
-      tf.dispose([batch.x, ...(batch.y ? [batch.y] : [])]);
-      const bad = Object.entries(metrics).find(([k, v]) => (k === 'loss' || k.endsWith('_loss')) && !Number.isFinite(v));
-      if (bad || nonFinite) await nanStop(`step ${step + 1}: ${bad ? `${bad[0]} is ${bad[1]}` : nonFinite}`, step);
-      step += 1;
-      if (ema) ema.update(step);
-      lastMetrics = metrics;
-      const logNow = t.logEvery > 0 && (step % t.logEvery === 0 || step === totalSteps);
-      if (logNow) {
-        await appendFile(join(opts.out, 'metrics.jsonl'), JSON.stringify({ step, time: +((performance.now() - start) / 1000 + elapsedBefore).toFixed(3), ...lrColumns(step - 1), ...metrics }) + '\n');
-      }
-      if (!opts.quiet) progress.update(step, metrics, logNow);
-      if (t.sampleEvery > 0 && step % t.sampleEvery === 0) await writeSamples();
-      const stopNow = interrupted || (opts.stopAfter !== undefined && step >= opts.stopAfter);
-      if ((t.checkpointEvery > 0 && step % t.checkpointEvery === 0) || stopNow) await checkpoint();
-      if (stopNow) {
-        status = 'interrupted';
-        break;
-      }
-    }
-    if (status === 'done') {
-      if (t.checkpointEvery === 0 || step % t.checkpointEvery !== 0) await checkpoint();
-      if (t.sampleEvery > 0 && step % t.sampleEvery !== 0) await writeSamples();
-      await exportModel(opts.out, config, named, ema);
-    }
+    result = await trainCore({ family, config, data: dataShapeOf(ds), batches, resume, hooks });
+    status = result.status;
+  } catch (e) {
+    if (!(e instanceof NonFiniteError)) throw e;
+    // Stops the run with `latest` on the newest checkpoint whose loss and weights are finite, and
+    // a message that names it (or says there is none) with the command that goes on from there.
+    // `failedAt`: the step whose weights gave the non-finite value (a checkpoint of them is set aside).
+    status = 'nan';
+    progress?.finish();
+    throw new NanLossError(nanStopMessage(e.what, await keepGoodCheckpoint(opts.out, e.failedAt), config, opts.out));
   } finally {
-    // One line per invocation of train (a resumed run has several): where the time went.
-    const session = { started: startedAt, backend: opts.backend, fromStep: firstStep, toStep: step, seconds: +((performance.now() - start) / 1000).toFixed(3), status: status === 'done' && step < totalSteps ? 'error' : status, ...(changed.length ? { changes: changed } : {}), ...(notes.length ? { notes } : {}) };
-    await appendFile(join(opts.out, 'sessions.jsonl'), JSON.stringify(session) + '\n').catch(() => undefined);
-    process.off('SIGINT', onSigint);
-    progress.finish();
-    ema?.dispose();
-    for (const o of optimizers.values()) o.dispose();
-    model.dispose();
+    if (session) {
+      const s = session;
+      // One line per invocation of train (a resumed run has several): where the time went.
+      const line = { started: s.startedAt, backend: opts.backend, fromStep: s.firstStep, toStep: step, seconds: +((performance.now() - s.start) / 1000).toFixed(3), status: status === 'done' && step < s.totalSteps ? 'error' : status, ...(changed.length ? { changes: changed } : {}), ...(notes.length ? { notes } : {}) };
+      await appendFile(join(opts.out, 'sessions.jsonl'), JSON.stringify(line) + '\n').catch(() => undefined);
+      process.off('SIGINT', onSigint);
+    }
+    progress?.finish();
   }
-  const seconds = (performance.now() - start) / 1000;
+  step = result.step;
   const report = status === 'done' ? await writeReport(opts.out, family).catch((e: Error) => void say(`report not written: ${e.message}`)) : undefined;
-  if (status === 'interrupted' && !opts.quiet) progress.message(`interrupted at step ${step}; checkpoint written; continue with --resume`);
-  if (status === 'done' && !opts.quiet) progress.message(`done: ${step} steps in ${Progress.format(seconds)}; model in ${join(opts.out, 'model')}${report ? `, report ${report}` : ''}`);
-  return { step, status, lastMetrics, seconds, notes };
+  if (status === 'interrupted' && !opts.quiet) progress!.message(`interrupted at step ${step}; checkpoint written; continue with --resume`);
+  if (status === 'done' && !opts.quiet) progress!.message(`done: ${step} steps in ${Progress.format(result.seconds)}; model in ${join(opts.out, 'model')}${report ? `, report ${report}` : ''}`);
+  return { step, status, lastMetrics: result.lastMetrics, seconds: result.seconds, notes };
 }
 
-/** RUN/model: the weights to sample with (EMA weights where kept), in the tfjs weights format. */
-async function exportModel(out: string, config: RunConfig, named: [string, tf.Variable][], ema: Ema | null): Promise<void> {
-  const tensors: [string, tf.Tensor][] = named.map(([n, v]) => [n, ema?.shadow.get(n) ?? v]);
-  await writeDirAtomic(join(out, 'model'), (tmp) => saveWeights(tmp, 'model', tensors, config, { ema: Boolean(ema) }));
+/** RUN/samples/step-N.png (64 images or 1,000 points over the data), then the family's own figures, both with the sampling weights. */
+async function writeSamples(family: ModelFamily, view: SampleView, ds: Dataset, out: string, warn: (m: string) => void): Promise<void> {
+  const s = view.draw(ds.kind === 'images' ? 64 : 1000);
+  const reference = ds.kind === 'points' ? ds.points.subarray(0, 2 * Math.min(ds.n, 2000)) : undefined;
+  const markers = ds.kind === 'points' ? ds.modes : undefined;
+  await writeSamplesPicture(join(out, 'samples', `${stepName(view.step)}.png`), s, { reference, markers });
+  if (family.onSample) await view.withSamplingWeights(() => family.onSample!(view.model, { dir: out, step: view.step, data: ds, warn }));
+  s.dispose();
 }

@@ -7,49 +7,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng.js';
 import type { Dataset } from '../data/index.js';
-import type { OptionSpec, ParsedArgs } from '../cli/args.js';
+import type { ConfigSchema } from '../config/schema.js';
+import type { TrainingConfig } from './training_schema.js';
 
-/** An optimiser for one parameter group. Defaults are each model's paper's. */
-export interface OptimizerConfig {
-  kind: 'adam' | 'rmsprop' | 'sgd';
-  /** Peak learning rate (after warm-up). */
-  lr: number;
-  /** Adam: beta1 / beta2 / epsilon; RMSprop: decay (as beta2) / epsilon; SGD: momentum (as beta1). */
-  beta1?: number;
-  beta2?: number;
-  eps?: number;
-}
-
-/** Learning rate at step s: linear warm-up from 0 over `warmupSteps`, then `decay` to `minRatio` x peak at the last step. */
-export interface LrScheduleConfig {
-  warmupSteps: number;
-  decay: 'constant' | 'linear' | 'cosine';
-  minRatio: number;
-}
-
-/** Settings every run shares, whatever the model. */
-export interface TrainingConfig {
-  /** Data source spec, e.g. "mnist", "fashion-mnist", "toy:eight-gaussians" (src/data). */
-  data: string;
-  /** Length of the run in optimiser steps; `epochs` converts to steps when given instead. */
-  steps: number;
-  epochs: number | null;
-  batch: number;
-  seed: number;
-  /** Parameter-group name -> optimiser; a model lists its groups in `paramGroups()`. */
-  optimizers: Record<string, OptimizerConfig>;
-  schedule: LrScheduleConfig;
-  /** Clip each group's global gradient norm to this value; null for no clipping. */
-  clipGradNorm: number | null;
-  /** EMA of the weights of the model's `emaGroups`; decay per step, with warm-up min(decay, (1+s)/(10+s)). */
-  ema: { decay: number } | null;
-  /** Periods in steps (0 = never): metrics line, sample grid, checkpoint. */
-  logEvery: number;
-  sampleEvery: number;
-  checkpointEvery: number;
-  /** How many checkpoints to keep (the newest). */
-  keepCheckpoints: number;
-}
+/** The shared settings (declared once, with their defaults, checks and flags, in training_schema.ts). */
+export type { TrainingConfig, OptimizerConfig, LrScheduleConfig } from './training_schema.js';
 
 /** A run's full config as saved to RUN/config.json. */
 export interface RunConfig<M = unknown> {
@@ -121,25 +83,30 @@ export interface DataShape {
   numClasses: number | null;
 }
 
-/** What a family may look at when choosing defaults: the command's flags and the --config file's modelConfig (e.g. a GAN's --loss picks its paper's optimiser). */
+/**
+ * What a family may look at when choosing defaults: the model settings already chosen, as a
+ * (partial) model config: a --config file's modelConfig, with the choices that bring their own
+ * defaults applied (e.g. {loss: 'wgan'} for a GAN picks that paper's optimiser and critic steps).
+ */
 export interface DefaultsHints {
-  args?: ParsedArgs;
   modelConfig?: unknown;
 }
 
-/** A model family: how to make its default config, build it, and train it from the CLI. */
+/**
+ * A model family: its config's declaration, how to make its default config, build it and train
+ * it. It knows nothing of the command line; the CLI adapters in src/cli/families/ do.
+ */
 export interface ModelFamily<M = unknown> {
   name: string;
   summary: string;
+  /** The model config's declaration (src/config/schema.ts): its fields' docs, checks and flags. */
+  schema?: ConfigSchema<M>;
   /** Defaults of the model config for this data, and training defaults that give a useful result on it. */
   defaults(data: DataShape, source: string, hints?: DefaultsHints): { model: M; training: Partial<TrainingConfig> };
-  /** Throws UserError on a bad model config (unknown keys, NaN, negative sizes...). */
-  validate(config: M): void;
+  /** Throws a one-line UserError on a bad model config (`${where}: modelConfig.KEY must be ...`); `where` defaults to 'config'. */
+  validate(config: M, where?: string): void;
   /** Builds the networks with weights drawn from rng. */
   create(config: M, data: DataShape, rng: Rng): TrainableModel;
-  /** Extra CLI options of `genlab train <name>` (e.g. --latent) and how they override the model config. */
-  cliOptions: OptionSpec;
-  fromArgs(args: ParsedArgs, config: M): M;
   /** Data preparation for a batch: scaling and binarisation. */
   dataOptions(config: M): { scaling: 'unit' | 'symmetric'; binarize: 'none' | 'dynamic' | 'threshold' };
   /** Extra figures at each sample period (e.g. the GAN playground); called with EMA weights in place. */
@@ -148,11 +115,6 @@ export interface ModelFamily<M = unknown> {
   reportSections?(runDir: string): Promise<string[]>;
   /** Likelihood metrics for `genlab eval` (e.g. ELBO/IWAE, the diffusion bound), keyed as in its JSON. */
   likelihoodMetrics?(model: TrainableModel, dataset: Dataset, opts: { k: number; n?: number; rng: Rng; metrics?: string[]; onProgress?: (done: number, total: number) => void }): Promise<Record<string, number> | object>;
-  /** Extra options of `genlab sample` for this family (e.g. DDPM's --sampler, --steps, --eta, --trajectory). */
-  sampleCli?: {
-    options: OptionSpec;
-    run(model: TrainableModel, args: ParsedArgs, opts: { n: number; seed: number; out: string }): Promise<void>;
-  };
 }
 
 export type { Dataset };

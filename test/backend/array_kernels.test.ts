@@ -220,6 +220,21 @@ test('LeakyRelu, its fused gradient and the gradient of that gradient equal cpu'
   }
 });
 
+test('Relu through the fused gradient kernel (alpha 0), and the gradient of that gradient, equal cpu', async () => {
+  for (const shape of [[7, 5, 3], [16, 14, 14, 8]]) {
+    const x = rand(shape);
+    const v = rand(shape);
+    const w = rand(shape);
+    const [cpu, wasm, leaked] = await onBoth([x, v, w], (xt, vt, wt) => {
+      const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), vt)))(xt); // v * (x > 0)
+      const ddv = tf.grad((b: tf.Tensor) => tf.sum(tf.mul(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), b)))(xt), wt)))(vt);
+      return [dx, ddv];
+    });
+    ['dx', 'ddv'].forEach((name, i) => assert.equal(relErr(wasm[i], cpu[i]), 0, `${name} ${shape}`));
+    assert.equal(leaked, 0);
+  }
+});
+
 test('Sum over leading axes (one f64 pass) and over other axes equals cpu', async () => {
   const cases: [number[], number | number[], boolean][] = [
     [[16, 7, 7, 12], [0, 1, 2], false], [[16, 7, 7, 12], [0, 1, 2], true], [[64, 40], 0, false], [[5, 6, 8], [1, 0], false],

@@ -130,7 +130,7 @@ const cases: Case[] = [
   [['eval', 'pretrained:ddpm-mnist', '--metric', 'elbo,iwae'], /^genlab: --metric elbo: the ELBO\/IWAE bounds need a vae run; pretrained:ddpm-mnist is a 'ddpm' run$/],
   [['eval', 'pretrained:ddpm-mnist', '--features', 'pretrained:ddpm-mnist'], /^genlab: --features pretrained:ddpm-mnist: not a classifier run/],
   [['eval', 'pretrained:ddpm-mnist', '--sampling-steps', '0', '--sampler', 'ddim'], /^genlab: --sampling-steps must be at least 1, got 0$/],
-  [['eval', 'pretrained:ddpm-mnist', '--eta', '0.5'], /^genlab: --sampling-steps and --eta go with --sampler ddpm\|ddim$/],
+  [['eval', 'pretrained:ddpm-mnist', '--eta', '0.5'], /^genlab: --sampling-steps, --eta and --spacing go with --sampler ddpm\|ddim\|dpm\+\+2m\|unipc$/],
   [['eval', 'pretrained:ddpm-mnist', '--n', '0'], /^genlab: --n must be at least 1, got 0$/],
   [['eval', 'toy:two-moons', '--metric', 'fid'], /^genlab: --metric fid: does not apply to 2-D points \(use mmd,modes,hq\)$/],
   [['eval', 'toy:two-moons', '--metric', 'modes'], /^genlab: --metric modes\/hq: needs a reference with known modes/],

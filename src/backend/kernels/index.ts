@@ -13,7 +13,7 @@ import { identityConfig } from './identity.js';
 import { transposeConfig } from './transpose.js';
 import { sliceConfig } from './slice.js';
 import { sumConfig } from './sum.js';
-import { leakyReluConfig, leakyReluGradConfig, registerLeakyReluGradient } from './leaky_relu.js';
+import { leakyReluConfig, leakyReluGradConfig, registerLeakyReluGradient, registerReluGradient } from './leaky_relu.js';
 
 export const KERNEL_PACK: KernelConfig[] = [
   conv2dBackpropFilterConfig,
@@ -40,5 +40,6 @@ export function registerWasmKernelPack(): void {
     tf.registerKernel(k);
   }
   registerLeakyReluGradient();
+  registerReluGradient();
   registered = true;
 }

@@ -7,6 +7,10 @@
  *   y = x > 0 ? x : alpha x,        dx = x > 0 ? dy : alpha dy
  * The gradient kernel has a gradient of its own (second order, as WGAN-GP's penalty needs):
  *   d dx / d dy = (x > 0 ? 1 : alpha), so ddy = leakyReluGrad(ddx, x); d dx / d x = 0 (a.e.).
+ *
+ * ReLU's gradient is the same kernel with alpha = 0: tfjs's, dy * cast(step(x)), is three
+ * passes (Step, Cast, Multiply) that came to ~1/4 of a conv-ae step once its convolutions ran
+ * natively.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -71,4 +75,24 @@ export function registerLeakyReluGradient(): void {
   };
   tf.registerGradient(fused);
   tf.registerGradient(leakyReluGradGradient);
+}
+
+/**
+ * Replaces tfjs's Relu gradient, dy * cast(step(x)), with the fused kernel at alpha = 0 where
+ * the current backend has it (x > 0 ? dy : 0 exactly; second order as above).
+ */
+export function registerReluGradient(): void {
+  const original = tf.getGradient('Relu');
+  if (!original || (original as { genlab?: boolean }).genlab) return;
+  const fused: GradConfig & { genlab: boolean } = {
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    genlab: true,
+    gradFunc: (dy, saved, attrs) => {
+      if (!tf.getKernel(LEAKY_RELU_GRAD, tf.getBackend()) || saved[0].dtype !== 'float32') return original.gradFunc(dy, saved, attrs);
+      const [x] = saved;
+      return { x: () => tf.engine().runKernel(LEAKY_RELU_GRAD, { dy: dy as tf.Tensor, x }, { alpha: 0 }) as tf.Tensor };
+    },
+  };
+  tf.registerGradient(fused);
 }

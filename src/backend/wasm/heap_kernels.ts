@@ -3,8 +3,11 @@
  * memory so they read and write tensors in place. Memory-bound work (the Adam update, strided
  * transposes) runs here at SIMD speed instead of in JS loops or chains of tfjs kernels.
  * The modules are a few hundred bytes, so synchronous compilation is allowed in browsers too.
+ * Each comes in two variants: multiply-adds as f32x4.relaxed_madd (fused where the CPU has FMA)
+ * where the engine validates relaxed SIMD (Node 22+, Chromium 114+; Node 20 after
+ * relaxed_simd_node.ts sets V8's flag), plain SIMD mul + add elsewhere, picked at load time.
  */
-import { HEAP_KERNELS_PLAIN, HEAP_KERNELS_SHARED } from './heap_kernels_wasm.js';
+import { HEAP_KERNELS_PLAIN, HEAP_KERNELS_SHARED, HEAP_KERNELS_PLAIN_RELAXED, HEAP_KERNELS_SHARED_RELAXED } from './heap_kernels_wasm.js';
 
 export interface HeapKernels {
   /** Adam step over n floats at byte addresses p, g, m, v -> po, mo, vo (see the .wat). */
@@ -26,6 +29,24 @@ export interface HeapKernels {
   copy_runs(src: number, srcStride: number, dst: number, dstStride: number, outer: number, bytes: number): void;
   /** The heap the addresses refer to. */
   memory: WebAssembly.Memory;
+  /** Whether this is the relaxed-SIMD variant. */
+  relaxed: boolean;
+}
+
+/** Whether to use the relaxed-SIMD variant where it validates (tests switch it off to compare). */
+export const relaxedSimdPolicy: { allow: boolean } = { allow: true };
+
+/** Whether this engine validates the relaxed-SIMD module (asked again each time: a flag may have been set since). */
+export function relaxedSimdSupported(): boolean {
+  return typeof WebAssembly.validate === 'function' && WebAssembly.validate(decode(HEAP_KERNELS_PLAIN_RELAXED));
+}
+
+/** genlab's module instantiated on `memory`, relaxed or plain SIMD. */
+export function instantiateHeapKernels(memory: WebAssembly.Memory, relaxed: boolean): HeapKernels {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const base64 = relaxed ? (shared ? HEAP_KERNELS_SHARED_RELAXED : HEAP_KERNELS_PLAIN_RELAXED) : shared ? HEAP_KERNELS_SHARED : HEAP_KERNELS_PLAIN;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(decode(base64)), { env: { memory } });
+  return { ...(instance.exports as unknown as Omit<HeapKernels, 'memory' | 'relaxed'>), memory, relaxed };
 }
 
 interface EmscriptenModule {
@@ -62,10 +83,7 @@ export function heapKernelsFor(backend: unknown): HeapKernels | undefined {
   if (!memory) return undefined;
   let k = byMemory.get(memory);
   if (!k) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = decode(shared ? HEAP_KERNELS_SHARED : HEAP_KERNELS_PLAIN);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    k = { ...(instance.exports as unknown as Omit<HeapKernels, 'memory'>), memory };
+    k = instantiateHeapKernels(memory, relaxedSimdPolicy.allow && relaxedSimdSupported());
     byMemory.set(memory, k);
   }
   byModule.set(module, k);

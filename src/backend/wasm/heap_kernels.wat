@@ -1,7 +1,10 @@
 ;; Memory-bound kernels that run on the tfjs wasm backend's own heap (genlab's kernel pack).
 ;; Addresses are byte offsets into that heap; counts and steps are in elements.
-;; scripts/build-wasm.mjs assembles this file twice (shared memory for the threaded build,
-;; plain memory otherwise) into src/backend/wasm/heap_kernels_wasm.ts.
+;; scripts/build-wasm.mjs assembles this file four times into src/backend/wasm/heap_kernels_wasm.ts:
+;; shared memory (the threaded build) or plain memory, each with relaxed SIMD or without.
+;; (f32x4.madd a b c) is not an instruction: it stands for a b + c, assembled as
+;; f32x4.relaxed_madd in the relaxed modules (fused where the CPU has FMA) and as
+;; (f32x4.add (f32x4.mul a b) c) in the plain ones, which are what this file was before it.
 (module
   (import "env" "memory" (memory 1 65536 shared)) ;; MEMORY
 
@@ -31,11 +34,11 @@
       (loop $vec
         (br_if $vec_done (i32.ge_u (local.get $i) (local.get $end4)))
         (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
-        (local.set $mv (f32x4.add
-          (f32x4.mul (local.get $B1) (v128.load (i32.add (local.get $m) (local.get $i))))
+        (local.set $mv (f32x4.madd
+          (local.get $B1) (v128.load (i32.add (local.get $m) (local.get $i)))
           (f32x4.mul (local.get $A1) (local.get $gv))))
-        (local.set $vv (f32x4.add
-          (f32x4.mul (local.get $B2) (v128.load (i32.add (local.get $v) (local.get $i))))
+        (local.set $vv (f32x4.madd
+          (local.get $B2) (v128.load (i32.add (local.get $v) (local.get $i)))
           (f32x4.mul (local.get $A2) (f32x4.mul (local.get $gv) (local.get $gv)))))
         (v128.store (i32.add (local.get $mo) (local.get $i)) (local.get $mv))
         (v128.store (i32.add (local.get $vo) (local.get $i)) (local.get $vv))
@@ -44,7 +47,7 @@
             (v128.load (i32.add (local.get $p) (local.get $i)))
             (f32x4.div
               (f32x4.mul (local.get $K) (local.get $mv))
-              (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $R)) (local.get $E)))))
+              (f32x4.madd (f32x4.sqrt (local.get $vv)) (local.get $R) (local.get $E)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $vec)))
     (block $tail_done
@@ -254,10 +257,9 @@
       (block $c_done (loop $c_loop
         (br_if $c_done (i32.ge_u (local.get $c) (local.get $cb)))
         (v128.store (i32.add (local.get $y) (i32.add (local.get $off) (local.get $c)))
-          (f32x4.add
-            (f32x4.mul
-              (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $c)))) (v128.load (i32.add (local.get $mean) (local.get $c))))
-              (v128.load (i32.add (local.get $scale) (local.get $c))))
+          (f32x4.madd
+            (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $c)))) (v128.load (i32.add (local.get $mean) (local.get $c))))
+            (v128.load (i32.add (local.get $scale) (local.get $c)))
             (v128.load (i32.add (local.get $shift) (local.get $c)))))
         (local.set $c (i32.add (local.get $c) (i32.const 16)))
         (br $c_loop)))
@@ -277,8 +279,8 @@
         (br_if $c_done (i32.ge_u (local.get $c) (local.get $cb)))
         (v128.store (i32.add (local.get $dx) (i32.add (local.get $off) (local.get $c)))
           (f32x4.add
-            (f32x4.add
-              (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $c))) (v128.load (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $c)))))
+            (f32x4.madd
+              (v128.load (i32.add (local.get $a) (local.get $c))) (v128.load (i32.add (local.get $dy) (i32.add (local.get $off) (local.get $c))))
               (f32x4.mul (v128.load (i32.add (local.get $b) (local.get $c)))
                 (f32x4.sub (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (local.get $c)))) (v128.load (i32.add (local.get $mean) (local.get $c))))))
             (v128.load (i32.add (local.get $k) (local.get $c)))))

@@ -12,7 +12,7 @@ import { mse } from '../losses.js';
 export const convAe: WorkloadSpec = {
   name: 'conv-ae',
   description: 'conv autoencoder, 64 x 28x28x1, MSE, Adam',
-  target: 2.0,
+  target: 1.0,
   build(rng: Rng, scale = 1) {
     const net = new Sequential([
       new Conv2d(rng, 1, 32, 3, { padding: 1 }), relu,

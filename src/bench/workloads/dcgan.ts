@@ -13,7 +13,7 @@ import { bceWithLogitsMean } from '../losses.js';
 export const dcgan: WorkloadSpec = {
   name: 'dcgan',
   description: 'DCGAN D step + G step, 64 x 28x28x1, Adam(2e-4, 0.5)',
-  target: 2.0,
+  target: 0.8,
   build(rng: Rng, scale = 1) {
     const G = new Sequential([
       new Dense(rng, 100, 7 * 7 * 128), reshape([7, 7, 128]), new BatchNorm(128), relu,

@@ -85,7 +85,7 @@ class BenchUNet extends Module {
 export const unetDdpm: WorkloadSpec = {
   name: 'unet-ddpm',
   description: 'DDPM eps-prediction step, U-Net 32/64/64, 64 x 28x28x1, Adam 2e-4',
-  target: 2.0,
+  target: 1.0,
   build(rng: Rng, scale = 1) {
     const net = new BenchUNet(rng);
     const schedule = NoiseSchedule.fromConfig({ kind: 'linear', steps: 1000 });

@@ -1,20 +1,31 @@
 /** genlab bench: the four training-step workloads, optionally beside the PyTorch reference. */
+import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
 import { parse, str, int, flag, choice } from '../args.js';
 import { UserError } from '../../util/errors.js';
 import { initBackend, describeBackend } from '../../backend/index.js';
 import { WORKLOADS } from '../../bench/workloads/index.js';
-import { timeWorkload, combineRounds, type WorkloadTiming, type RoundFigures } from '../../bench/run.js';
-import { locateReferenceScript, runReference, torchAvailable, type ReferenceResult } from '../../bench/reference.js';
+import { timeWorkload, type WorkloadTiming } from '../../bench/run.js';
+import { countStepFlops } from '../../bench/flops.js';
+import { locateReferenceScript } from '../../bench/reference.js';
+import { runComparison, formatComparison } from '../../bench/compare.js';
+import { nativeModeFromEnv } from '../../backend/native/index.js';
+import { Rng } from '../../util/rng.js';
 
 const usage = `usage: genlab bench [--workload NAME[,NAME]] [--backend auto|wasm|cpu|node] [--threads N]
-                    [--steps N] [--warmup N] [--reference] [--reference-script PATH] [--rounds K]
-                    [--json] [--profile]
+                    [--native auto|on|off] [--steps N] [--warmup N] [--reference]
+                    [--reference-script PATH] [--rounds K] [--json] [--profile]
 
-Times one training step of each workload of shared/bench/WORKLOADS.md (median of --steps, default 10).
---reference also runs the PyTorch reference in the same run and prints genlab/PyTorch ratios.
---rounds K repeats (genlab, then PyTorch) K times and reports medians over the rounds, the
-ratio being the median of the rounds' own ratios (default 1; use 3 or more on a noisy machine).
+Times one training step of each workload of shared/bench/WORKLOADS.md (median of --steps, default 10)
+and reports its GFLOP/s (FLOPs counted from the step's products and convolutions).
+--native auto|on|off: native matrix products and convolutions for the wasm backend (the addon
+npm install builds when it can; default GENLAB_NATIVE, else auto: used when built).
+--reference compares, in the same run: genlab on the wasm path alone, genlab with the native
+kernels, and the PyTorch reference, each at 1 and at 2 threads (genlab's in fresh processes),
+with achieved GFLOP/s against the machine's sgemm peak measured in the run. A workload's ratio
+is genlab as chosen (--native, --threads) over PyTorch at its faster thread setting.
+--rounds K repeats every configuration K times; times are medians over the rounds, ratios the
+median of the rounds' own ratios (default 1; use 3 or more on a noisy machine).
 Workloads: ${WORKLOADS.map((w) => w.name).join(', ')}`;
 
 export const command: Command = {
@@ -27,7 +38,7 @@ export const command: Command = {
       {
         workload: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, steps: { type: 'string' },
         warmup: { type: 'string' }, reference: { type: 'boolean' }, 'reference-script': { type: 'string' },
-        json: { type: 'boolean' }, profile: { type: 'boolean' }, rounds: { type: 'string' },
+        json: { type: 'boolean' }, profile: { type: 'boolean' }, rounds: { type: 'string' }, native: { type: 'string' },
       },
       'bench',
     );
@@ -44,52 +55,60 @@ export const command: Command = {
     const wantRef = flag(a, 'reference');
     const script = wantRef ? locateReferenceScript(str(a, 'reference-script')) : null;
     const backend = choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto');
-    const info = await initBackend({ backend, threads: int(a, 'threads', undefined, 1) });
+    const threadsArg = int(a, 'threads', undefined, 1);
+    const native = str(a, 'native') === undefined ? nativeModeFromEnv() : choice(a, 'native', ['auto', 'on', 'off'] as const, 'auto');
     const log = (m: string) => process.stderr.write(m + '\n');
-    log(`genlab bench: ${describeBackend(info)}`);
 
-    const results: Record<string, WorkloadTiming> = {};
-    const rounds: Record<string, RoundFigures[]> = {};
-    let ref: ReferenceResult | null = null;
-    const torchOk = script ? torchAvailable() : false;
-    if (script && !torchOk) log('reference skipped: /usr/bin/python3 cannot import torch (Debian: apt-get install -y python3-torch libopenblas0-pthread)');
-    for (let round = 1; round <= roundCount; round++) {
-      if (roundCount > 1) log(`round ${round}/${roundCount}`);
-      for (const s of specs) {
-        log(`${s.name}: ${s.description}`);
-        const r = await timeWorkload(s, { steps, warmup, profile: flag(a, 'profile') && round === 1 });
-        results[s.name] = round === 1 ? r : { ...results[s.name], ...(r.error ? { error: r.error } : {}) };
-        (rounds[s.name] ??= []).push({ median_ms: r.median_ms, reference_ms: null });
-        log(r.error ? `${s.name}: failed: ${r.error}` : `${s.name}: median ${r.median_ms!.toFixed(1)} ms`);
+    if (wantRef) {
+      if (backend !== 'auto' && backend !== 'wasm') throw new UserError(`--reference compares genlab's wasm configurations with PyTorch; --backend ${backend} does not apply`);
+      if (flag(a, 'profile')) log('genlab bench: --profile applies without --reference; ignored');
+      const threads = Math.max(1, Math.min(8, threadsArg ?? Number(process.env.GENLAB_THREADS ?? availableParallelism())));
+      let c;
+      try {
+        c = await runComparison({ workloads: names, steps, warmup, rounds: roundCount, threads, native: native ?? 'auto', referenceScript: script, onProgress: log });
+      } catch (e) {
+        if ((e as Error).message.startsWith('--native on')) throw new UserError((e as Error).message);
+        throw e;
       }
-      if (script && torchOk) {
-        log(`running PyTorch reference (${script}) ...`);
-        ref = runReference(script, steps);
-        for (const s of specs) rounds[s.name][round - 1].reference_ms = ref.workloads[s.name]?.median_ms ?? null;
-      }
-    }
-    const rows: Record<string, { params: number; median_ms: number | null; reference_ms: number | null; ratio: number | null; target: number; error?: string; profile?: WorkloadTiming['profile']; rounds?: RoundFigures[] }> = {};
-    for (const s of specs) {
-      const r = results[s.name];
-      rows[s.name] = {
-        params: r.params,
-        ...combineRounds(rounds[s.name]),
-        target: s.target,
-        ...(r.error ? { error: r.error } : {}),
-        ...(r.profile ? { profile: r.profile } : {}),
-        ...(roundCount > 1 ? { rounds: rounds[s.name] } : {}),
-      };
-    }
-    if (json) {
-      console.log(JSON.stringify({ backend: info.name, threads: info.threads, kernel_pack: info.kernelPack, torch: ref?.torch ?? null, torch_threads: ref?.threads ?? null, rounds: roundCount, workloads: rows }));
+      console.log(json ? JSON.stringify(c) : formatComparison(c));
       return 0;
     }
-    const f = (x: number | null, d = 1) => (x === null ? '-' : x.toFixed(d));
-    console.log(`${describeBackend(info)}${ref ? `; PyTorch ${ref.torch}, ${ref.threads} threads` : ''}`);
-    console.log('workload    params      median ms  PyTorch ms  ratio  target');
+
+    const info = await initBackend({ backend, threads: threadsArg, native });
+    log(`genlab bench: ${describeBackend(info)}`);
+    const rows: Record<string, WorkloadTiming & { target: number; flops?: number; gflops?: number | null }> = {};
+    for (const s of specs) {
+      log(`${s.name}: ${s.description}`);
+      const timings: WorkloadTiming[] = [];
+      for (let round = 1; round <= roundCount; round++) timings.push(await timeWorkload(s, { steps, warmup, profile: flag(a, 'profile') && round === 1 }));
+      const ok = timings.filter((t) => t.median_ms !== null);
+      const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+      const r: WorkloadTiming = ok.length
+        ? { ...timings[0], median_ms: med(ok.map((t) => t.median_ms!)), min_ms: Math.min(...ok.map((t) => t.min_ms!)) }
+        : timings[0];
+      let flops: number | undefined;
+      if (!r.error) {
+        const w = s.build(new Rng(0));
+        try {
+          w.step();
+          flops = await countStepFlops(() => w.step());
+        } finally {
+          w.dispose();
+        }
+      }
+      rows[s.name] = { ...r, target: s.target, ...(flops !== undefined ? { flops, gflops: r.median_ms ? flops / r.median_ms / 1e6 : null } : {}) };
+      log(r.error ? `${s.name}: failed: ${r.error}` : `${s.name}: median ${r.median_ms!.toFixed(1)} ms`);
+    }
+    if (json) {
+      console.log(JSON.stringify({ backend: info.name, threads: info.threads, kernel_pack: info.kernelPack, native: info.native ?? null, rounds: roundCount, workloads: rows }));
+      return 0;
+    }
+    const f = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? '-' : x.toFixed(d));
+    console.log(describeBackend(info));
+    console.log('workload    params      median ms   GFLOP  GFLOP/s');
     for (const [name, r] of Object.entries(rows)) {
       console.log(
-        `${name.padEnd(11)} ${String(r.params).padStart(9)}  ${f(r.median_ms).padStart(9)}  ${f(r.reference_ms).padStart(10)}  ${f(r.ratio, 2).padStart(5)}  ${r.target.toFixed(1).padStart(6)}${r.error ? `  (${r.error})` : ''}`,
+        `${name.padEnd(11)} ${String(r.params).padStart(9)}  ${f(r.median_ms).padStart(9)}  ${f(r.flops === undefined ? null : r.flops / 1e9, 2).padStart(6)}  ${f(r.gflops, 0).padStart(7)}${r.error ? `  (${r.error})` : ''}`,
       );
       if (r.profile) for (const p of r.profile) console.log(`    ${p.kernel.padEnd(28)} ${p.ms.toFixed(1).padStart(8)} ms  ${String(p.calls).padStart(4)} calls`);
     }

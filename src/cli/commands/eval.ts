@@ -1,7 +1,9 @@
 /** genlab eval: sample quality (FID, KID, precision/recall, IS, modes) and likelihood bounds. */
 import type { Command } from '../command.js';
-import { parse, str, int, num, flag, choice } from '../args.js';
-import { DdpmModel } from '../../models/ddpm/family.js';
+import { parse, str, int, flag, choice, type OptionSpec } from '../args.js';
+import { allFamilyClis, familyCli, familyList } from '../families/index.js';
+import { readRunConfig } from '../../train/checkpoint.js';
+import { resolveRunPath } from '../../train/load_run.js';
 import { UserError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { initBackend } from '../../backend/index.js';
@@ -17,7 +19,7 @@ const ALL_METRICS = `${IMAGE_METRICS.join(',')} (images), ${POINT_METRICS.join('
 
 const usage = `usage: genlab eval <RUN|pretrained:NAME|FITDIR|folder:DIR|SOURCE> [--metric fid,kid,precision,recall,is,classes]
                    [--ref SOURCE[:train|:test]] [--n 10000] [--features RUN] [--seed 0] [--json]
-                   [--sampler ddpm|ddim --sampling-steps N --eta E]   (DDPM runs)
+                   [--sampler ddpm|ddim --sampling-steps N --eta E]   (DDPM runs; what they leave out as in genlab sample)
                    [--weights ema|live]   a run's EMA weights (default, what sampling uses) or its live weights
   2-D points: --metric mmd,modes,hq.   Likelihood models: --metric elbo,iwae [--k 5000] (VAE), nll [--timesteps 100] (DDPM)
   The feature network defaults to the shipped classifier of the reference's domain (mnist, fashion-mnist).`;
@@ -29,10 +31,13 @@ export const command: Command = {
   async run(argv) {
     const target = argv[0];
     if (!target || target.startsWith('-')) throw new UserError('eval: name what to evaluate (a run, pretrained:NAME, folder:DIR or a data source)');
+    // The options of how some family's runs are sampled (e.g. DDPM's --sampler) come from the family adapters.
+    const sampling = (await allFamilyClis()).filter((c) => c.evalSampling);
+    const samplingOptions: OptionSpec = Object.assign({}, ...sampling.map((c) => c.evalSampling!.options));
     const a = parse(argv.slice(1), {
       metric: { type: 'string' }, ref: { type: 'string' }, n: { type: 'string' }, features: { type: 'string' }, seed: { type: 'string' },
-      json: { type: 'boolean' }, k: { type: 'string' }, sampler: { type: 'string' }, 'sampling-steps': { type: 'string' }, eta: { type: 'string' }, timesteps: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' },
-      weights: { type: 'string' },
+      json: { type: 'boolean' }, k: { type: 'string' }, timesteps: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' },
+      weights: { type: 'string' }, ...samplingOptions,
     }, 'eval');
     if (a.positionals.length) throw new UserError(`eval: unexpected argument '${a.positionals[0]}'`);
 
@@ -50,13 +55,17 @@ export const command: Command = {
     const threads = int(a, 'threads', undefined, 1);
     const k = int(a, 'k', 5000, 1)!;
     const timesteps = int(a, 'timesteps', 100, 1)!;
-    const samplerKind = a.values.sampler === undefined ? undefined : choice(a, 'sampler', ['ddpm', 'ddim'] as const, 'ddim');
-    const samplingSteps = int(a, 'sampling-steps', undefined, 1);
-    const eta = num(a, 'eta', undefined, 0);
-    if (samplerKind === undefined && (samplingSteps !== undefined || eta !== undefined)) throw new UserError('--sampling-steps and --eta go with --sampler ddpm|ddim');
-    if (samplerKind === 'ddpm' && samplingSteps !== undefined) throw new UserError('--sampling-steps: the DDPM sampler visits every step; use --sampler ddim for fewer');
 
     const gen = await describeSampleSet(target, 'eval');
+    // Sampling options: those of the target's family, read against its saved config.
+    const own = gen.what === 'run' ? (await familyCli(gen.model!)).evalSampling : undefined;
+    for (const option of Object.keys(samplingOptions)) {
+      if (a.values[option] !== undefined && !(own && option in own.options)) {
+        const owners = familyList(sampling.filter((c) => option in c.evalSampling!.options));
+        throw new UserError(`--${option} applies to ${owners} runs; ${target} is ${gen.what === 'run' ? `a '${gen.model}' run` : 'not a run'}`);
+      }
+    }
+    const chosenSampling = own ? own.parse(a, await readRunConfig(resolveRunPath(target))) : null;
     const like = metrics.filter((m) => LIKELIHOOD.includes(m));
     const quality = metrics.filter((m) => !LIKELIHOOD.includes(m));
     if (like.length) {
@@ -66,7 +75,6 @@ export const command: Command = {
         if (gen.model !== wants) throw new UserError(`--metric ${m}: ${m === 'nll' ? 'the diffusion bound' : 'the ELBO/IWAE bounds'} need a ${wants} run; ${target} is a '${gen.model}' run`);
       }
     }
-    if (samplerKind !== undefined && !(gen.what === 'run' && gen.model === 'ddpm')) throw new UserError(`--sampler applies to DDPM runs; ${target} is ${gen.what === 'run' ? `a '${gen.model}' run` : `not a run`}`);
     let refSpec: string | undefined;
     if (quality.length) {
       const own = gen.kind === 'points' ? POINT_METRICS : IMAGE_METRICS;
@@ -118,16 +126,8 @@ export const command: Command = {
         // The reference first: anything wrong with it shows before the long sampling.
         const ref = await loadSampleSet(refSpec, n, seed + 1, (d) => progress.update(`sampling the reference ${refSpec}`, d, n, 'samples'));
         const t0 = performance.now();
-        const set = await loadSampleSet(target, n, seed, (d) => progress.update(`sampling ${target}`, d, n, 'samples'), (run) => {
-          // Diffusion runs: evaluate with a chosen sampler (the DDIM paper's steps-vs-FID table).
-          if (run.model instanceof DdpmModel && samplerKind !== undefined) {
-            const T = run.model.schedule.T;
-            const steps = samplerKind === 'ddpm' ? T : samplingSteps ?? 50;
-            if (steps > T) throw new UserError(`--sampling-steps must be at most T = ${T}, got ${steps}`);
-            run.model.config.sampler = { ...run.model.config.sampler, kind: samplerKind, steps, eta: eta ?? (samplerKind === 'ddpm' ? 1 : 0) };
-            result.sampler = `${samplerKind}-${run.model.config.sampler.steps}${samplerKind === 'ddim' ? `-eta${run.model.config.sampler.eta}` : ''}`;
-          }
-        }, weights);
+        if (chosenSampling) result.sampler = chosenSampling.label;
+        const set = await loadSampleSet(target, n, seed, (d) => progress.update(`sampling ${target}`, d, n, 'samples'), (run) => chosenSampling?.configure(run.model), weights);
         if (gen.what === 'run') result.weights = weights.ema ? 'ema' : 'live';
         if (gen.what === 'run') result.sampling_seconds = +((performance.now() - t0) / 1000).toFixed(1);
         Object.assign(result, await evaluateSets(set, ref, { metrics: quality, features: str(a, 'features'), seed, onProgress: (label, d, t, unit) => progress.update(label, d, t, unit) }), { ref: refSpec });

@@ -2,8 +2,11 @@
  * `genlab fit gaussian|gmm --data <source> --out DIR`: maximum-likelihood fit of a Gaussian
  * (closed form) or a Gaussian mixture (EM) to a data source; `genlab sample DIR` samples it.
  */
-import { parse, str, int, num, flag, choice } from '../args.js';
+import { parse, str, flag } from '../args.js';
 import type { OptionSpec } from '../args.js';
+import { applyFlags } from '../../config/schema.js';
+import { fitOptionsSchema } from '../../models/fitted/options.js';
+import { configOptions, givenFlags, mergeOptions } from '../config_flags.js';
 import type { Command } from '../command.js';
 import { UserError } from '../../util/errors.js';
 import { fitSource, isFitDir, writeFitDir } from '../../models/fitted/fit.js';
@@ -33,18 +36,10 @@ options:
 
 Then: genlab sample DIR --n 64 --out samples.png (or .csv / .json).`;
 
-const options: OptionSpec = {
-  data: { type: 'string' },
-  out: { type: 'string' },
-  covariance: { type: 'string' },
-  components: { type: 'string' },
-  ridge: { type: 'string' },
-  iters: { type: 'string' },
-  limit: { type: 'string' },
-  seed: { type: 'string' },
-  json: { type: 'boolean' },
-  force: { type: 'boolean' },
-};
+const options: OptionSpec = mergeOptions(
+  { data: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, force: { type: 'boolean' } },
+  configOptions(fitOptionsSchema),
+);
 
 export const command: Command = {
   name: 'fit',
@@ -64,13 +59,8 @@ export const command: Command = {
     if (kind === 'gaussian' && a.values.components !== undefined) throw new UserError('--components applies to gmm only');
     checkRunOut(out, 'fit');
     if ((await isFitDir(out)) && !flag(a, 'force')) throw new UserError(`--out ${out} already holds a fit (fit.json); choose another directory or pass --force`);
-    const o: Partial<FitOptions> = {};
-    if (a.values.covariance !== undefined) o.covariance = choice(a, 'covariance', ['full', 'diag'] as const, 'full');
-    if (a.values.components !== undefined) o.components = int(a, 'components', 8, 1);
-    if (a.values.ridge !== undefined) o.ridge = num(a, 'ridge', 0, 0);
-    if (a.values.iters !== undefined) o.maxIter = int(a, 'iters', 100, 1);
-    if (a.values.limit !== undefined) o.limit = int(a, 'limit', undefined, 1);
-    o.seed = int(a, 'seed', 0, 0);
+    // The options given, each read by its field of the declaration; fitSource fills in the rest for the data.
+    const o = applyFlags<Partial<FitOptions>>(fitOptionsSchema, givenFlags(a, fitOptionsSchema), {});
     const em = kind === 'gmm' ? new ProgressLine('gmm: EM iteration', o.maxIter ?? 100) : null;
     let fitted: Awaited<ReturnType<typeof fitSource>>;
     try {

@@ -11,15 +11,17 @@ import { runKindOf } from '../../train/run_kind.js';
 import { checkOutFile } from '../out_path.js';
 import { loadRun, resolveRunPath } from '../../train/load_run.js';
 import { readRunConfig } from '../../train/checkpoint.js';
-import { getFamily } from '../../models/registry.js';
 import { writeSamplesPicture } from '../../train/samples.js';
+import { familyCli } from '../families/index.js';
 
 
 const BASE = { n: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' } } as const;
 
 const usage = `usage: genlab sample RUN|pretrained:NAME|FITDIR [--n 64] [--seed 0] [--out samples.png] [--backend B]
   Images are written as a PNG grid; 2-D points as a scatter PNG, or CSV/JSON by the --out extension.
-  DDPM runs also take --sampler ddpm|ddim --steps N --eta E --trajectory FILE (see the README).`;
+  DDPM runs also take --sampler ddpm|ddim --sampling-steps N (or --steps N) --eta E --trajectory FILE [--frames 10]:
+  the sampler, by default the run's own (DDIM: its steps, else 50, eta 0; DDPM: all T steps, eta 1), and the
+  denoising of the first 8 samples as a strip (.png) or an animation (.gif, .webp).`;
 
 export const command: Command = {
   name: 'sample',
@@ -40,15 +42,15 @@ export const command: Command = {
       return 0;
     }
     const dir = resolveRunPath(target);
-    const family = await getFamily((await readRunConfig(dir)).model);
-    const a = parse(rest, { ...BASE, ...(family.sampleCli?.options ?? {}) }, 'sample');
+    const extras = (await familyCli((await readRunConfig(dir)).model)).sample;
+    const a = parse(rest, { ...BASE, ...(extras?.options ?? {}) }, 'sample');
     const n = int(a, 'n', 64, 1)!;
     const seed = int(a, 'seed', 0, 0)!;
     const out = str(a, 'out', 'samples.png');
     checkOutFile(out);
     const ext = extname(out).toLowerCase();
     if (!['.png', '.csv', '.json', '.webp'].includes(ext)) throw new UserError(`--out ${out}: use a .png, .webp, .csv or .json file`);
-    if (typeof a.values.trajectory === 'string') checkOutFile(a.values.trajectory, '--trajectory');
+    extras?.check?.(a);
     await initBackend({ backend: choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto'), threads: int(a, 'threads', undefined, 1) });
     const run = await loadRun(target);
     if ((ext === '.csv' || ext === '.json') && run.data.kind === 'images') {
@@ -56,8 +58,8 @@ export const command: Command = {
       throw new UserError(`--out ${out}: this model makes images; write them as .png or .webp (.csv and .json hold 2-D points)`);
     }
     try {
-      if (family.sampleCli) {
-        await family.sampleCli.run(run.model, a, { n, seed, out });
+      if (extras) {
+        await extras.run(run.model, a, { n, seed, out });
       } else {
         const s = run.model.sample(n, new Rng(seed));
         try {

@@ -1,7 +1,11 @@
-/** genlab train <model>: every family through the one training loop. */
+/**
+ * genlab train <model>: every family through the one training loop. The shared training flags
+ * come from the training declaration (../training_flags.ts), the family's from its adapter
+ * (../families/), and `genlab train <model> --help` lists both with their defaults and docs.
+ */
 import { readFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
-import { parse, str, int, num, flag, choice, type OptionSpec, type ParsedArgs } from '../args.js';
+import { parse, str, int, flag, choice, type OptionSpec } from '../args.js';
 import { UserError } from '../../util/errors.js';
 import { getFamily, availableFamilies } from '../../models/registry.js';
 import { initBackend, describeBackend } from '../../backend/index.js';
@@ -10,75 +14,81 @@ import { train, NanLossError } from '../../train/loop.js';
 import { loadSource } from '../../data/index.js';
 import { dataShapeOf } from '../../train/data_shape.js';
 import { readRunConfig } from '../../train/checkpoint.js';
-import type { RunConfig, TrainingConfig } from '../../train/types.js';
+import type { DataShape, DefaultsHints, ModelFamily, RunConfig, TrainingConfig } from '../../train/types.js';
+import { formatHelp, type HelpRow } from '../../config/schema.js';
 import { checkRunOut } from '../out_path.js';
 import { makeDirs } from '../../io/atomic.js';
+import { mergeOptions } from '../config_flags.js';
+import { trainingFromArgs, trainingHelp, trainingOptions } from '../training_flags.js';
+import { familyCli } from '../families/index.js';
 
-const COMMON: OptionSpec = {
-  data: { type: 'string' }, steps: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
-  lr: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' },
-  config: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, ema: { type: 'string' },
-  clip: { type: 'string' }, warmup: { type: 'string' }, 'lr-decay': { type: 'string' }, 'sample-every': { type: 'string' },
-  'checkpoint-every': { type: 'string' }, keep: { type: 'string' }, 'log-every': { type: 'string' }, quiet: { type: 'boolean' },
-  'allow-change': { type: 'string' }, 'from-step': { type: 'string' },
+/** Options of the run itself, not of its config. */
+const RUN_OPTIONS: OptionSpec = {
+  config: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, 'allow-change': { type: 'string' },
+  'from-step': { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, native: { type: 'string' }, quiet: { type: 'boolean' },
 };
 
+const RUN_HELP: HelpRow[] = [
+  { usage: '--config FILE.json', doc: 'a RunConfig-shaped file ({"training": {...}, "modelConfig": {...}}); flags override it', default: 'none' },
+  { usage: '--out RUN', doc: 'run directory', default: 'runs/<model>-<data>-<time>' },
+  { usage: '--resume', doc: 'continue RUN exactly (flags may change its length and periods)', default: 'off' },
+  { usage: '--allow-change lr', doc: 'with --resume: continue with a new --lr (recorded in RUN/sessions.jsonl)', default: 'none' },
+  { usage: '--from-step N', doc: 'with --resume: go back to the checkpoint of step N instead of the latest (0: step 0)', default: 'the latest' },
+  { usage: '--backend auto|wasm|cpu|node', doc: 'tensor backend (auto: node > wasm > cpu)', default: 'auto' },
+  { usage: '--threads N', doc: 'wasm threads', default: 'GENLAB_THREADS, else every core' },
+  { usage: '--native auto|on|off', doc: 'native matrix products and convolutions for wasm (the addon npm install builds; auto: when built)', default: 'GENLAB_NATIVE, else auto' },
+  { usage: '--quiet', doc: 'no progress line', default: 'off' },
+];
+
+/** The data the help's defaults are for: the default data, and 2-D points where a family treats them differently. */
+const HELP_DATA = { source: DEFAULT_TRAINING.data, shape: { kind: 'images', shape: [28, 28, 1], numClasses: 10 } as DataShape };
+const HELP_POINTS = { source: 'toy:eight-gaussians', shape: { kind: 'points', shape: [2], numClasses: 8 } as DataShape };
+
+/** A family's training defaults on `data`: the shared ones, the family's over them, the --config file's over those. */
+function trainingDefaults(family: ModelFamily, data: string, shape: DataShape, hints: DefaultsHints, fileTraining: Record<string, unknown> = {}): { training: TrainingConfig; model: unknown } {
+  const d = family.defaults(shape, data, hints);
+  const training = deepMerge(deepMerge({ ...DEFAULT_TRAINING, data }, d.training), fileTraining) as TrainingConfig;
+  // A family's optimisers replace the shared 'model' group (a GAN has two others) unless the file names its own.
+  if (d.training.optimizers && !fileTraining.optimizers) training.optimizers = d.training.optimizers;
+  return { training, model: d.model };
+}
+
+/** Every option of `genlab train NAME`: the run's, the shared training ones, the family's. */
+export async function trainOptions(name: string): Promise<OptionSpec> {
+  return mergeOptions(RUN_OPTIONS, trainingOptions, (await familyCli(name)).train.options);
+}
+
 const usage = `usage: genlab train <model> [options]
-models: ae, vae, ddpm, gan, classifier (see 'genlab train <model> --help')
+models: ae, vae, ddpm, gan, classifier ('genlab train <model> --help' lists the model's options and its defaults)`;
 
-  --data SOURCE         mnist (default), fashion-mnist, idx:FILE[,LABELS], folder:DIR, toy:NAME
-  --steps N | --epochs N   length of the run (family default otherwise)
-  --batch N  --lr LR  --seed S (0)   --warmup N  --lr-decay constant|linear|cosine
-  --ema DECAY|off       EMA of the weights used for sampling   --clip N|off  global gradient-norm clip
-  --config FILE.json    a RunConfig-shaped file ({"training": {...}, "modelConfig": {...}}); flags override it
-  --out RUN             run directory (default runs/<model>-<data>-<time>)   --resume  continue RUN exactly
-  --allow-change lr     with --resume: continue with a new --lr (recorded in RUN/sessions.jsonl)
-  --from-step N         with --resume: go back to the checkpoint of step N instead of the latest (0: step 0)
-  --backend auto|wasm|cpu|node  --threads N   --sample-every N  --checkpoint-every N  --keep K  --log-every N`;
+async function modelHelp(name: string): Promise<string> {
+  const family = await getFamily(name);
+  const cli = await familyCli(name);
+  const hints: DefaultsHints = {};
+  const on = trainingDefaults(family, HELP_DATA.source, HELP_DATA.shape, hints);
+  const points = trainingDefaults(family, HELP_POINTS.source, HELP_POINTS.shape, hints);
+  const train = { ...on.training, optimizers: completeOptimizers(on.training.optimizers) };
+  const trainPoints = { ...points.training, data: train.data, optimizers: completeOptimizers(points.training.optimizers) };
+  const assumes = cli.train.helpAssumes ? ` with ${cli.train.helpAssumes}` : '';
+  return [
+    usage,
+    '',
+    `${name}: ${family.summary}`,
+    `Defaults are ${name}'s for --data ${HELP_DATA.source} (the default data)${assumes}; where they differ on 2-D points (toy:NAME), those follow.`,
+    '',
+    'run options:',
+    formatHelp(RUN_HELP),
+    '',
+    'training options:',
+    formatHelp(trainingHelp(train, trainPoints), '2-D points'),
+    '',
+    `${name} options:`,
+    Object.keys(cli.train.options).length ? formatHelp(cli.train.help(on.model, points.model), '2-D points') : '  (none)',
+  ].join('\n');
+}
 
-function trainingFromArgs(a: ParsedArgs, t: TrainingConfig): TrainingConfig {
-  const out: TrainingConfig = JSON.parse(JSON.stringify(t));
-  out.data = str(a, 'data', out.data);
-  const steps = int(a, 'steps', undefined, 1);
-  const epochs = int(a, 'epochs', undefined, 1);
-  if (steps !== undefined && epochs !== undefined) throw new UserError('give --steps or --epochs, not both');
-  if (steps !== undefined) {
-    out.steps = steps;
-    out.epochs = null;
-  }
-  if (epochs !== undefined) out.epochs = epochs;
-  out.batch = int(a, 'batch', out.batch, 1)!;
-  out.seed = int(a, 'seed', out.seed, 0)!;
-  const lr = num(a, 'lr', undefined);
-  if (lr !== undefined) {
-    if (!(lr > 0)) throw new UserError(`--lr must be positive, got ${lr}`);
-    for (const o of Object.values(out.optimizers)) o.lr = lr;
-  }
-  out.schedule.warmupSteps = int(a, 'warmup', out.schedule.warmupSteps, 0)!;
-  out.schedule.decay = choice(a, 'lr-decay', ['constant', 'linear', 'cosine'] as const, out.schedule.decay);
-  const ema = str(a, 'ema');
-  if (ema !== undefined) {
-    if (ema === 'off') out.ema = null;
-    else {
-      const d = Number(ema);
-      if (!(d > 0 && d < 1)) throw new UserError(`--ema must be a decay in (0, 1) or 'off', got '${ema}'`);
-      out.ema = { decay: d };
-    }
-  }
-  const clip = str(a, 'clip');
-  if (clip !== undefined) {
-    if (clip === 'off') out.clipGradNorm = null;
-    else {
-      const c = Number(clip);
-      if (!(c > 0) || !Number.isFinite(c)) throw new UserError(`--clip must be a positive number or 'off', got '${clip}'`);
-      out.clipGradNorm = c;
-    }
-  }
-  out.sampleEvery = int(a, 'sample-every', out.sampleEvery, 0)!;
-  out.checkpointEvery = int(a, 'checkpoint-every', out.checkpointEvery, 0)!;
-  out.keepCheckpoints = int(a, 'keep', out.keepCheckpoints, 1)!;
-  out.logEvery = int(a, 'log-every', out.logEvery, 0)!;
-  return out;
+function generalHelp(): string {
+  return [usage, '', 'run options:', formatHelp(RUN_HELP), '', 'training options (the defaults every model starts from; each changes some):', formatHelp(trainingHelp(DEFAULT_TRAINING))].join('\n');
 }
 
 async function readConfigFile(path: string): Promise<Record<string, unknown>> {
@@ -105,18 +115,17 @@ export const command: Command = {
   usage,
   async help(argv) {
     const name = argv[0];
-    if (!name || name.startsWith('-')) return usage;
-    const family = await getFamily(name);
-    const own = Object.keys(family.cliOptions).map((k) => `--${k}`);
-    return `${usage}\n\n${name}: ${family.summary}\n  ${name} options: ${own.length ? own.join(' ') : '(none)'}  (documented in src/models/${name === 'ae' ? 'vae' : name}/)`;
+    return !name || name.startsWith('-') ? generalHelp() : modelHelp(name);
   },
   async run(argv) {
     const [name, ...rest] = argv;
     if (!name || name.startsWith('-')) throw new UserError(`train: name a model first (${(await availableFamilies()).join(', ')})`);
     const family = await getFamily(name);
-    const a = parse(rest, { ...COMMON, ...family.cliOptions }, `train ${name}`);
+    const cli = await familyCli(name);
+    const a = parse(rest, await trainOptions(name), `train ${name}`);
     const resume = flag(a, 'resume');
     const backend = choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto');
+    const native = str(a, 'native') === undefined ? undefined : choice(a, 'native', ['auto', 'on', 'off'] as const, 'auto');
     const out = str(a, 'out');
     checkRunOut(out, resume ? 'resume' : 'train'); // before any work: one line for a bad --out
     const file = str(a, 'config') ? await readConfigFile(str(a, 'config')!) : {};
@@ -135,10 +144,12 @@ export const command: Command = {
       // run's length and periods and what --allow-change names (sameModel), so a resume never
       // silently ignores a flag.
       const fileTraining = isPlainObject(file.training) ? file.training : {};
+      const where = str(a, 'config') ?? 'config';
       const training = trainingFromArgs(a, deepMerge(saved.training, fileTraining));
       training.optimizers = completeOptimizers(training.optimizers);
-      validateTraining(training, str(a, 'config') ?? 'config');
-      const modelConfig = family.fromArgs(a, deepMerge(saved.modelConfig, file.modelConfig));
+      validateTraining(training, where);
+      const modelConfig = cli.train.apply(a, deepMerge(saved.modelConfig, file.modelConfig));
+      family.validate(modelConfig, where);
       config = { ...saved, training, modelConfig };
       delete config.dataShape;
     } else {
@@ -148,16 +159,14 @@ export const command: Command = {
       const data = str(a, 'data') ?? (typeof fileTraining.data === 'string' ? fileTraining.data : DEFAULT_TRAINING.data);
       const ds = await loadSource(data, { split: 'train' });
       const shape = dataShapeOf(ds);
-      const d = family.defaults(shape, data, { args: a, modelConfig: file.modelConfig });
-      let training = deepMerge(deepMerge({ ...DEFAULT_TRAINING, data }, d.training), fileTraining) as TrainingConfig;
-      if (d.training.optimizers && !(isPlainObject(fileTraining) && fileTraining.optimizers)) training.optimizers = d.training.optimizers;
-      training = trainingFromArgs(a, training);
+      const hints = cli.train.hints?.(a, file.modelConfig) ?? { modelConfig: file.modelConfig };
+      const d = trainingDefaults(family, data, shape, hints, fileTraining);
+      const training = trainingFromArgs(a, d.training);
       training.optimizers = completeOptimizers(training.optimizers);
       const where = str(a, 'config') ?? 'config';
       validateTraining(training, where);
-      let modelConfig = deepMerge(d.model, file.modelConfig);
-      modelConfig = family.fromArgs(a, modelConfig);
-      family.validate(modelConfig);
+      const modelConfig = cli.train.apply(a, deepMerge(d.model, file.modelConfig));
+      family.validate(modelConfig, where);
       const { readFile: rf } = await import('node:fs/promises');
       const pkg = JSON.parse(await rf(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
       config = { genlab: pkg.version, model: name, training, modelConfig };
@@ -165,7 +174,7 @@ export const command: Command = {
     const runDir = out ?? `runs/${name}-${config.training.data.replace(/[^a-z0-9]+/gi, '-')}-${new Date().toISOString().replace(/[:.]/g, '').slice(0, 15)}`;
     if (out === undefined) checkRunOut(runDir, 'train');
     const threads = int(a, 'threads', undefined, 1);
-    const info = await initBackend({ backend, threads });
+    const info = await initBackend({ backend, threads, native });
     if (!resume) await makeDirs(runDir); // never node's recursive mkdir, which spins on some virtual file systems
     try {
       const r = await train(family, config, { out: runDir, resume, backend: describeBackend(info), quiet: flag(a, 'quiet'), allowChange, fromStep });

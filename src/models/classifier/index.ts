@@ -8,21 +8,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelFamily, TrainableModel, DataShape, Batch, StepContext } from '../../train/types.js';
 import { Module, Conv2d, Dense, dropout } from '../../nn/index.js';
-import { int, num } from '../../cli/args.js';
 import { UserError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import { unitToSymmetric } from '../../math/scaling.js';
+import { classifierConfigSchema, type ClassifierConfig } from './config.js';
 
-export interface ClassifierConfig {
-  /** Channel widths of the three conv stages. */
-  channels: [number, number, number];
-  /** Width of the feature (penultimate) layer. */
-  features: number;
-  dropout: number;
-  /** Random translation of training images by up to this many pixels (augmentation). */
-  shiftPixels: number;
-  numClasses: number;
-}
+export type { ClassifierConfig } from './config.js';
 
 export class ConvClassifier extends Module {
   private c1: Conv2d;
@@ -131,29 +122,20 @@ export class ClassifierModel implements TrainableModel {
 export const classifierFamily: ModelFamily<ClassifierConfig> = {
   name: 'classifier',
   summary: 'a small CNN classifier; its penultimate layer is the feature space of genlab eval',
+  schema: classifierConfigSchema,
   defaults(data, source) {
     // Enough passes for the shipped accuracies: mnist has 8,000 training digits, fashion-mnist 60,000 images.
     const base = source.replace(/:(train|test)$/, '');
-    // fashion-mnist: 3 epochs of batch 64 with 2-pixel shifts gave 88.95%; 6 epochs of 128 with 1-pixel shifts 91.01%.
     const fashion = base === 'fashion-mnist';
     const epochs = base === 'mnist' ? 20 : fashion ? 6 : 10;
     return {
-      model: { channels: [32, 64, 64], features: 128, dropout: 0.3, shiftPixels: fashion ? 1 : 2, numClasses: data.numClasses ?? 10 },
+      model: classifierConfigSchema.defaults({ data, source }),
       training: { epochs, batch: fashion ? 128 : 64, optimizers: { model: { kind: 'adam', lr: 1e-3 } }, schedule: { warmupSteps: 100, decay: 'cosine', minRatio: 0.02 }, sampleEvery: 0, checkpointEvery: 1000, ema: null },
     };
   },
-  validate(c) {
-    const known = ['channels', 'features', 'dropout', 'shiftPixels', 'numClasses'];
-    for (const k of Object.keys(c)) if (!known.includes(k)) throw new UserError(`classifier config: unknown key '${k}' (${known.join(', ')})`);
-    if (!Array.isArray(c.channels) || c.channels.length !== 3 || c.channels.some((v) => !Number.isInteger(v) || v < 1)) throw new UserError('classifier config: channels must be three positive integers');
-    if (!Number.isInteger(c.features) || c.features < 1) throw new UserError(`classifier config: features must be a positive integer, got ${c.features}`);
-    if (!(c.dropout >= 0 && c.dropout < 1)) throw new UserError(`classifier config: dropout must be in [0, 1), got ${c.dropout}`);
-    if (!Number.isInteger(c.numClasses) || c.numClasses < 2) throw new UserError('classifier config: numClasses must be at least 2 (does the source have labels?)');
+  validate(c, where = 'config') {
+    classifierConfigSchema.validate(c, where, 'modelConfig');
   },
   create: (c, d, rng) => new ClassifierModel(c, d, rng),
-  cliOptions: { features: { type: 'string' }, dropout: { type: 'string' }, shift: { type: 'string' } },
-  fromArgs(a, c) {
-    return { ...c, features: int(a, 'features', c.features, 1)!, dropout: num(a, 'dropout', c.dropout, 0)!, shiftPixels: int(a, 'shift', c.shiftPixels, 0)! };
-  },
   dataOptions: () => ({ scaling: 'unit', binarize: 'none' }),
 };

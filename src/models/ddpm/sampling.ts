@@ -7,12 +7,15 @@ import type { Rng } from '../../util/rng.js';
 import type { NoiseSchedule } from './noise_schedule.js';
 import { DdpmSampler, type VarianceKind } from './ddpm_sampler.js';
 import { DdimSampler, type TimestepSpacing } from './ddim_sampler.js';
+import { DpmSolverPP2M } from './dpm_solver_pp.js';
+import { UniPcSampler } from './unipc.js';
 import type { Sampler } from './sampler.js';
 import { epsFromX0, type Predictor } from './predict.js';
 
 export interface SamplerConfig {
-  kind: 'ddpm' | 'ddim';
-  /** DDIM: number of visited timesteps (DDPM always visits all T). */
+  /** ddpm: ancestral (all T steps); ddim; dpm++2m: DPM-Solver++(2M); unipc: UniPC-bh2 (order 2). */
+  kind: 'ddpm' | 'ddim' | 'dpm++2m' | 'unipc';
+  /** DDIM and the ODE solvers: number of visited timesteps, i.e. network evaluations (DDPM always visits all T). */
   steps: number;
   /** DDIM: 0 deterministic, 1 as stochastic as DDPM. */
   eta: number;
@@ -21,6 +24,8 @@ export interface SamplerConfig {
 
 export function makeSampler(schedule: NoiseSchedule, model: { variance: VarianceKind }, cfg: SamplerConfig): Sampler {
   if (cfg.kind === 'ddpm') return new DdpmSampler(schedule, { variance: model.variance });
+  if (cfg.kind === 'dpm++2m') return new DpmSolverPP2M(schedule, { steps: cfg.steps, spacing: cfg.spacing });
+  if (cfg.kind === 'unipc') return new UniPcSampler(schedule, { steps: cfg.steps, spacing: cfg.spacing });
   return new DdimSampler(schedule, { steps: cfg.steps, eta: cfg.eta, spacing: cfg.spacing });
 }
 
@@ -41,6 +46,14 @@ export interface SamplingOptions {
   startAt?: number;
   /** z ~ N(0, I) of x's shape for one step; default `rng.normalArray(size)`. */
   stepNoise?: (shape: number[]) => tf.Tensor;
+  /**
+   * The eps a corrected x0' steps with. 'rederive' (default): eps' on x_t's line through x0'
+   * (below), the step of a network that had predicted x0' at x_t; a DDIM step then moves x_t
+   * only part of the way to x0'. 'keep': the network's own eps, so that the step re-anchors on
+   * x0', x_prev = sqrt(abar_prev) x0' + (direction) eps + sigma z: the step of DDNM (Wang et
+   * al. 2023, Algorithm 1), where the range-space part of x_prev comes from y alone.
+   */
+  epsAfterCorrection?: 'rederive' | 'keep';
 }
 
 function sameShape(a: number[], b: number[]): boolean {
@@ -49,7 +62,8 @@ function sameShape(a: number[], b: number[]): boolean {
 
 /**
  * x_T = xT; for t in sampler.timesteps:
- *   {x0, eps} = predict(x_t, t);  x0 <- correctX0(x0, t, x_t);  x <- sampler.step({x0, eps}, t, x_t, z),
+ *   {x0, eps} = predict(x_t, t);  x0 <- correctX0(x0, t, x_t) (eps re-derived from it unless
+ *   epsAfterCorrection is 'keep');  x <- sampler.step({x0, eps}, t, x_t, z),
  * z ~ N(0, I) for t > 0. Returns x_0 (the caller disposes it); `xT` is not disposed.
  */
 export function runSampler(sampler: Sampler, predict: Predictor, xT: tf.Tensor, rng: Rng, opts: SamplingOptions = {}): tf.Tensor {
@@ -73,7 +87,7 @@ export function runSampler(sampler: Sampler, predict: Predictor, xT: tf.Tensor, 
           // Then the DDIM step is the one a network that had predicted x0' at x_t would take, and
           // DDPM's posterior q(x_{t-1} | x_t, x0') (which reads x0' and x_t only) is unchanged by it.
           x0 = corrected;
-          eps = epsFromX0(sampler.schedule, xt, x0, t);
+          if (opts.epsAfterCorrection !== 'keep') eps = epsFromX0(sampler.schedule, xt, x0, t);
         }
       }
       // A kept clone for onStep, so that disposing it never frees a tensor the correction closed over.

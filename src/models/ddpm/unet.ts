@@ -4,9 +4,11 @@
  * (the embedding added between the two convolutions), self-attention at chosen
  * resolutions, stride-2 convolutions down, nearest-neighbour upsampling + conv up, and skip
  * concatenation. Works for any H = W divisible by 2^(levels - 1) (28x28 gray: 28/14/7).
+ * Class-conditional when built with numClasses > 0: a learned class embedding (with a "no class"
+ * id for classifier-free guidance) is added to the time embedding, as in Ho & Salimans (2022).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, Conv2d, Dense, GroupNorm, silu, dropout, timestepEmbedding } from '../../nn/index.js';
+import { Module, Conv2d, Dense, GroupNorm, ClassEmbedding, silu, dropout, timestepEmbedding } from '../../nn/index.js';
 import type { Rng } from '../../util/rng.js';
 
 export interface UNetConfig {
@@ -123,13 +125,17 @@ export class UNet extends Module {
   private upConv: (Conv2d | null)[] = [];
   private outNorm: GroupNorm;
   private outConv: Conv2d;
+  /** Null for an unconditional network. */
+  readonly classEmb: ClassEmbedding | null;
 
-  constructor(rng: Rng, readonly cfg: UNetConfig, readonly size: number) {
+  constructor(rng: Rng, readonly cfg: UNetConfig, readonly size: number, numClasses = 0) {
     super();
     const base = cfg.baseChannels;
     this.tdim = base * 4;
     this.temb1 = this.child('temb1', new Dense(rng, base, this.tdim));
     this.temb2 = this.child('temb2', new Dense(rng, this.tdim, this.tdim));
+    // Created after the layers above and before the rest, so unconditional networks draw the same weights as before.
+    this.classEmb = numClasses > 0 ? this.child('class', new ClassEmbedding(rng, numClasses, this.tdim)) : null;
     this.inConv = this.child('in', new Conv2d(rng, cfg.channels, base, 3, { padding: 1 }));
     const levels = cfg.channelMult.length;
     const skipChannels: number[] = [base];
@@ -179,10 +185,14 @@ export class UNet extends Module {
     this.outConv = this.child('out.conv', new Conv2d(rng, ch, cfg.channels, 3, { padding: 1 }));
   }
 
-  /** x: [B, H, W, C] noisy images, t: 0-based timesteps [B]; rng drives dropout (null: none). */
-  apply(x: tf.Tensor, t: number[], rng: Rng | null = null): tf.Tensor {
+  /**
+   * x: [B, H, W, C] noisy images, t: 0-based timesteps [B]; rng drives dropout (null: none);
+   * labels [B] (class ids, or classEmb.nullId for none) for a class-conditional network.
+   */
+  apply(x: tf.Tensor, t: number[], rng: Rng | null = null, labels: number[] | null = null): tf.Tensor {
     return tf.tidy(() => {
-      const temb = this.temb2.apply(silu(this.temb1.apply(timestepEmbedding(t, this.cfg.baseChannels)))); // [B, tdim]
+      let temb = this.temb2.apply(silu(this.temb1.apply(timestepEmbedding(t, this.cfg.baseChannels)))); // [B, tdim]
+      if (this.classEmb) temb = tf.add(temb, this.classEmb.apply(labels ?? new Array(t.length).fill(this.classEmb.nullId))); // + emb(c)
       let h = this.inConv.apply(x);
       const skips: tf.Tensor[] = [h];
       this.down.forEach((stages, i) => {

@@ -15,9 +15,9 @@ import { readFile, access } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { loadSource } from '../../data/index.js';
 import type { Dataset } from '../../data/types.js';
-import { Gaussian, fitGaussian, parseGaussianParams, IMAGE_RIDGE } from '../../distributions/gaussian.js';
-import type { CovarianceKind, GaussianParams } from '../../distributions/gaussian.js';
-import { Gmm, fitGmm, parseGmmParams, DEFAULT_GMM_CONFIG } from '../../distributions/gmm.js';
+import { Gaussian, fitGaussian, parseGaussianParams } from '../../distributions/gaussian.js';
+import type { GaussianParams } from '../../distributions/gaussian.js';
+import { Gmm, fitGmm, parseGmmParams } from '../../distributions/gmm.js';
 import type { GmmParams } from '../../distributions/gmm.js';
 import { writeImageGrid } from '../../io/image_grid.js';
 import { writeFileAtomic } from '../../io/png.js';
@@ -26,21 +26,9 @@ import { UserError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { writeDensityPlot } from './plot.js';
 
-export type FitKind = 'gaussian' | 'gmm';
+import { defaultFitOptions, type FitKind, type FitOptions } from './options.js';
 
-export interface FitOptions {
-  covariance: CovarianceKind;
-  /** Mixture components (gmm). */
-  components: number;
-  /** Added to every covariance diagonal; default 0.01 for images, 0 (gaussian) / 1e-6 (gmm) for points. */
-  ridge: number;
-  /** EM iterations at most (gmm). */
-  maxIter: number;
-  /** Seed of the k-means++ initialisation (gmm) and of the figures' samples. */
-  seed: number;
-  /** Use only the first `limit` training samples. */
-  limit: number | null;
-}
+export { defaultFitOptions, type FitKind, type FitOptions } from './options.js';
 
 export interface FitRecord {
   genlab: string;
@@ -119,20 +107,6 @@ async function genlabVersion(): Promise<string> {
   } catch {
     return 'unknown';
   }
-}
-
-/** Defaults that depend on the data: covariance and ridge. */
-export function defaultFitOptions(kind: FitKind, dataKind: 'images' | 'points'): FitOptions {
-  const images = dataKind === 'images';
-  return {
-    // A full 784 x 784 covariance per component makes each EM step slow; mixtures of images default to diagonal.
-    covariance: kind === 'gmm' && images ? 'diag' : 'full',
-    components: 8,
-    ridge: images ? IMAGE_RIDGE : kind === 'gmm' ? DEFAULT_GMM_CONFIG.ridge : 0,
-    maxIter: DEFAULT_GMM_CONFIG.maxIter,
-    seed: 0,
-    limit: null,
-  };
 }
 
 /** Mean log-likelihood (nats per example) of a dataset under a density. */

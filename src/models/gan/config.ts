@@ -1,33 +1,12 @@
 /**
- * The GAN family's configuration: one typed, JSON-serialisable record, its defaults (each
- * loss with the optimiser its paper uses) and validation.
+ * The GAN family's configuration: one declaration (src/config/schema.ts) gives the typed,
+ * JSON-serialisable record, its defaults (each loss with its paper's critic settings), its
+ * validation and the fields' flags; the optimisers per loss are below.
  */
 import { UserError } from '../../util/errors.js';
 import type { DataShape, OptimizerConfig, TrainingConfig } from '../../train/types.js';
+import { int, intList, num, object, oneOf, type Infer } from '../../config/schema.js';
 import { GAN_LOSSES, type GanLoss } from './losses.js';
-
-export interface GanConfig {
-  /** minimax | ns (non-saturating) | lsgan | wgan (weight clipping) | wgan-gp (gradient penalty). */
-  loss: GanLoss;
-  /** Dimension of the latent z ~ N(0, I). */
-  nz: number;
-  /** 'mlp' for 2-D points; 'dcgan' (strided convolutions) for images. */
-  arch: 'mlp' | 'dcgan';
-  /** MLP: hidden widths of both networks (G uses ReLU, D LeakyReLU 0.2). */
-  hidden: number[];
-  /** DCGAN: width of G's last and D's first convolution; each stage doubles it going inward. */
-  channels: number;
-  /** Discriminator (critic) steps per generator step; each training step is one D step. */
-  criticSteps: number;
-  /** WGAN: every critic weight is clipped to [-clip, clip] after each critic step. */
-  clip: number;
-  /** WGAN-GP: lambda, the weight of the gradient penalty. */
-  gpWeight: number;
-  /** Batch norm in the DCGAN discriminator ('none' for WGAN-GP: the penalty is per sample). */
-  discriminatorNorm: 'batch' | 'none';
-}
-
-const KEYS: (keyof GanConfig)[] = ['loss', 'nz', 'arch', 'hidden', 'channels', 'criticSteps', 'clip', 'gpWeight', 'discriminatorNorm'];
 
 /** Per-loss settings from the papers: critic steps, and (for images) the optimiser. */
 export function lossDefaults(loss: GanLoss): { criticSteps: number; discriminatorNorm: 'batch' | 'none' } {
@@ -36,25 +15,56 @@ export function lossDefaults(loss: GanLoss): { criticSteps: number; discriminato
   return { criticSteps: 1, discriminatorNorm: 'batch' };
 }
 
+/** What the defaults depend on: the loss (its paper's settings) and the data. */
+export interface GanDefaultsContext {
+  loss: GanLoss;
+  data: DataShape;
+}
+
+const points = (c: GanDefaultsContext) => c.data.kind === 'points';
+
+export const ganConfigSchema = object(
+  {
+    /** minimax | ns (non-saturating) | lsgan | wgan (weight clipping) | wgan-gp (gradient penalty). */
+    loss: oneOf(GAN_LOSSES, { default: (c: GanDefaultsContext) => c.loss, flag: 'loss', doc: "the loss; a new one brings its paper's optimiser, critic steps and discriminator norm" }),
+    /**
+     * Dimension of the latent z ~ N(0, I). 2-D toys: a 2-D latent and small nets learn the ring of
+     * eight in seconds (measured: 7/8 modes after 2,500 ns steps); wider nets and latents were
+     * slower to spread over the modes.
+     */
+    nz: int({ min: 1, default: (c: GanDefaultsContext) => (points(c) ? 2 : 64), flag: 'nz', doc: 'dimension of the latent z ~ N(0, I)' }),
+    /** 'mlp' for 2-D points; 'dcgan' (strided convolutions) for images. */
+    arch: oneOf(['mlp', 'dcgan'], { default: (c: GanDefaultsContext) => (points(c) ? 'mlp' : 'dcgan'), flag: 'arch', doc: 'networks: mlp for 2-D points, dcgan (strided convolutions) for images' }),
+    /** MLP: hidden widths of both networks (G uses ReLU, D LeakyReLU 0.2). */
+    hidden: intList({ default: [64, 64, 64], flag: 'hidden', doc: 'MLP: hidden widths of both networks' }),
+    /** DCGAN: width of G's last and D's first convolution; each stage doubles it going inward. */
+    channels: int({ min: 1, default: 32, flag: 'channels', doc: "DCGAN: width of G's last and D's first convolution (doubling inward)" }),
+    /** Discriminator (critic) steps per generator step; each training step is one D step. */
+    criticSteps: int({ min: 1, default: (c: GanDefaultsContext) => lossDefaults(c.loss).criticSteps, flag: 'critic-steps', doc: 'discriminator (critic) steps per generator step; a training step is one D step' }),
+    /** WGAN: every critic weight is clipped to [-clip, clip] after each critic step. */
+    clip: num({ gt: 0, default: 0.01, flag: 'clip-weights', arg: 'C', doc: 'wgan: every critic weight is clipped to [-C, C] after each critic step' }),
+    /**
+     * WGAN-GP: lambda, the weight of the gradient penalty. Gulrajani et al. use lambda = 10 for
+     * images and a smaller one in their own 2-D toy code. Measured on toy:eight-gaussians, 5,000
+     * critic steps, seeds 0/1/2: lambda 10 covered 7/8 modes with only 41% of samples within 3 std
+     * of a mode; lambda 1 covered 8/8 with 80/84/67%; lambda 0.1 8/8 with 73/76/61%.
+     */
+    gpWeight: num({ min: 0, default: (c: GanDefaultsContext) => (points(c) ? 1 : 10), flag: 'gp-weight', doc: 'wgan-gp: lambda, the weight of the gradient penalty' }),
+    /** Batch norm in the DCGAN discriminator ('none' for WGAN-GP: the penalty is per sample). */
+    discriminatorNorm: oneOf(['batch', 'none'], { default: (c: GanDefaultsContext) => lossDefaults(c.loss).discriminatorNorm, flag: 'd-norm', doc: 'batch norm in the DCGAN discriminator (none for wgan-gp)' }),
+  },
+  {
+    refine: (c) =>
+      c.loss === 'wgan-gp' && c.discriminatorNorm === 'batch'
+        ? { key: 'discriminatorNorm', must: "must be 'none' with wgan-gp: batch norm mixes samples, and the penalty is on each sample's own gradient" }
+        : null,
+  },
+);
+
+export type GanConfig = Infer<typeof ganConfigSchema>;
+
 export function defaultConfig(loss: GanLoss, data: DataShape): GanConfig {
-  const per = lossDefaults(loss);
-  return {
-    loss,
-    // 2-D toys: a 2-D latent and small nets learn the ring of eight in seconds (measured: 7/8
-    // modes after 2,500 ns steps); wider nets and latents were slower to spread over the modes.
-    nz: data.kind === 'points' ? 2 : 64,
-    arch: data.kind === 'points' ? 'mlp' : 'dcgan',
-    hidden: [64, 64, 64],
-    channels: 32,
-    criticSteps: per.criticSteps,
-    clip: 0.01,
-    // Gulrajani et al. use lambda = 10 for images and a smaller one in their own 2-D toy code.
-    // Measured on toy:eight-gaussians, 5,000 critic steps, seeds 0/1/2: lambda 10 covered 7/8
-    // modes with only 41% of samples within 3 std of a mode; lambda 1 covered 8/8 with
-    // 80/84/67%; lambda 0.1 8/8 with 73/76/61%.
-    gpWeight: data.kind === 'points' ? 1 : 10,
-    discriminatorNorm: per.discriminatorNorm,
-  };
+  return ganConfigSchema.defaults({ loss, data });
 }
 
 /**
@@ -89,30 +99,9 @@ export function defaultTraining(loss: GanLoss, data: DataShape): Partial<Trainin
   };
 }
 
-function bad(key: string, what: string): never {
-  throw new UserError(`model config: '${key}' ${what}`);
-}
-
-/** Throws UserError naming the first bad key. */
-export function validateConfig(config: GanConfig): void {
-  if (typeof config !== 'object' || config === null) throw new UserError('model config must be an object');
-  const c = config as unknown as Record<string, unknown>;
-  for (const k of Object.keys(c)) if (!KEYS.includes(k as keyof GanConfig)) bad(k, 'is not a gan option');
-  for (const k of KEYS) if (c[k] === undefined) bad(k, 'is missing');
-  if (!GAN_LOSSES.includes(config.loss)) bad('loss', `must be one of ${GAN_LOSSES.join('|')}, got ${JSON.stringify(config.loss)}`);
-  if (!['mlp', 'dcgan'].includes(config.arch)) bad('arch', `must be mlp or dcgan, got ${JSON.stringify(config.arch)}`);
-  for (const k of ['nz', 'channels', 'criticSteps'] as const) {
-    if (!Number.isInteger(config[k]) || config[k] < 1) bad(k, `must be a positive whole number, got ${JSON.stringify(config[k])}`);
-  }
-  if (!Array.isArray(config.hidden) || config.hidden.length === 0 || config.hidden.some((n) => !Number.isInteger(n) || n < 1)) {
-    bad('hidden', `must be a non-empty list of positive whole numbers, got ${JSON.stringify(config.hidden)}`);
-  }
-  if (!(typeof config.clip === 'number' && config.clip > 0 && Number.isFinite(config.clip))) bad('clip', `must be a positive number, got ${JSON.stringify(config.clip)}`);
-  if (!(typeof config.gpWeight === 'number' && config.gpWeight >= 0 && Number.isFinite(config.gpWeight))) bad('gpWeight', `must be a number >= 0, got ${JSON.stringify(config.gpWeight)}`);
-  if (!['batch', 'none'].includes(config.discriminatorNorm)) bad('discriminatorNorm', `must be batch or none, got ${JSON.stringify(config.discriminatorNorm)}`);
-  if (config.loss === 'wgan-gp' && config.discriminatorNorm === 'batch') {
-    bad('discriminatorNorm', "must be 'none' with wgan-gp: batch norm mixes samples, and the penalty is on each sample's own gradient");
-  }
+/** Throws a one-line UserError `${where}: modelConfig.KEY must be ..., got ...` naming the first bad key. */
+export function validateConfig(config: GanConfig, where = 'config'): void {
+  ganConfigSchema.validate(config, where, 'modelConfig');
 }
 
 /** Checks that a config fits its data (called by create). */

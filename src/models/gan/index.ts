@@ -1,8 +1,7 @@
 /**
- * The 'gan' model family for the shared training loop.
- *
- *   genlab train gan --loss minimax|ns|lsgan|wgan|wgan-gp --data SOURCE [--steps N] [--nz 64]
- *                    [--critic-steps K] [--clip-weights C] [--gp-weight L] [--channels C] [--hidden 128,128,128] --out RUN
+ * The 'gan' model family for the shared training loop. Its config is declared in config.ts;
+ * the command line (`genlab train gan --loss wgan-gp ...`, `genlab interpolate`) is
+ * src/cli/families/gan.ts.
  *
  * Each loss comes with its paper's optimiser and critic-step defaults (config.ts); flags and
  * --config override them. 2-D sources get MLP nets and the playground figures (playground.ts);
@@ -10,15 +9,13 @@
  */
 import { join, relative } from 'node:path';
 import type { DataShape, DefaultsHints, ModelFamily, TrainableModel } from '../../train/types.js';
-import type { OptionSpec, ParsedArgs } from '../../cli/args.js';
-import { choice, int, intList, num, str } from '../../cli/args.js';
 import { UserError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import { linePlotSvg } from '../../io/plot.js';
 import { readMetrics, metricSeries } from '../../train/metrics.js';
-import { isPlainObject } from '../../train/config.js';
+import { isPlainObject } from '../../config/schema.js';
 import { GAN_LOSSES, type GanLoss } from './losses.js';
-import { defaultConfig, defaultTraining, lossDefaults, validateConfig, type GanConfig } from './config.js';
+import { defaultConfig, defaultTraining, ganConfigSchema, validateConfig, type GanConfig } from './config.js';
 import { GanModel } from './model.js';
 import { writePlayground, writePlaygroundAnimation } from './playground.js';
 
@@ -28,27 +25,13 @@ export { discriminatorLoss, generatorLoss, GAN_LOSSES, type GanLoss } from './lo
 export { gradientPenalty, drawMixingWeights, interpolateSamples } from './gradient_penalty.js';
 export { latentInterpolation, type LatentPath } from './latent_interpolation.js';
 
-/** The loss a run is being set up with: --loss, else the --config file's, else non-saturating. */
+/** The loss a run is being set up with: the hints' (the command line's, else the --config file's), else non-saturating. */
 function lossFromHints(hints?: DefaultsHints): GanLoss {
-  const flag = hints?.args ? str(hints.args, 'loss') : undefined;
-  const file = isPlainObject(hints?.modelConfig) ? hints.modelConfig.loss : undefined;
-  const loss = flag ?? (typeof file === 'string' ? file : 'ns');
-  if (!GAN_LOSSES.includes(loss as GanLoss)) throw new UserError(`--loss must be one of ${GAN_LOSSES.join('|')}, got '${loss}'`);
+  const chosen = isPlainObject(hints?.modelConfig) ? hints.modelConfig.loss : undefined;
+  const loss = chosen ?? 'ns';
+  if (!GAN_LOSSES.includes(loss as GanLoss)) throw new UserError(`config: modelConfig.loss must be ${GAN_LOSSES.join('|')}, got ${JSON.stringify(loss)}`);
   return loss as GanLoss;
 }
-
-
-const cliOptions: OptionSpec = {
-  loss: { type: 'string' },
-  nz: { type: 'string' },
-  arch: { type: 'string' },
-  hidden: { type: 'string' },
-  channels: { type: 'string' },
-  'critic-steps': { type: 'string' },
-  'clip-weights': { type: 'string' },
-  'gp-weight': { type: 'string' },
-  'd-norm': { type: 'string' },
-};
 
 export const ganFamily: ModelFamily<GanConfig> = {
   name: 'gan',
@@ -57,29 +40,10 @@ export const ganFamily: ModelFamily<GanConfig> = {
     const loss = lossFromHints(hints);
     return { model: defaultConfig(loss, data), training: defaultTraining(loss, data) };
   },
+  schema: ganConfigSchema,
   validate: validateConfig,
   create(config: GanConfig, data: DataShape, rng: Rng): TrainableModel {
     return new GanModel(config, data, rng);
-  },
-  cliOptions,
-  fromArgs(a: ParsedArgs, config: GanConfig): GanConfig {
-    const c: GanConfig = { ...config, hidden: [...config.hidden] };
-    const loss = choice(a, 'loss', GAN_LOSSES, c.loss);
-    if (loss !== c.loss) {
-      // A --loss that differs from the config's brings its paper's critic settings with it.
-      Object.assign(c, lossDefaults(loss));
-      c.loss = loss;
-    }
-    c.nz = int(a, 'nz', c.nz, 1)!;
-    c.arch = choice(a, 'arch', ['mlp', 'dcgan'] as const, c.arch);
-    c.hidden = intList(a, 'hidden') ?? c.hidden;
-    c.channels = int(a, 'channels', c.channels, 1)!;
-    c.criticSteps = int(a, 'critic-steps', c.criticSteps, 1)!;
-    c.clip = num(a, 'clip-weights', c.clip, 0)!;
-    c.gpWeight = num(a, 'gp-weight', c.gpWeight, 0)!;
-    c.discriminatorNorm = choice(a, 'd-norm', ['batch', 'none'] as const, c.discriminatorNorm);
-    validateConfig(c);
-    return c;
   },
   dataOptions() {
     return { scaling: 'symmetric', binarize: 'none' }; // G ends in tanh: images live in [-1, 1]

@@ -1,42 +1,78 @@
 /**
- * The configuration of the autoencoder and VAE families: one typed, JSON-serialisable record.
- * The autoencoder is the VAE with the KL term dropped and sigma = 0 (z = mu), so both share it;
- * `kind` tells them apart.
+ * The configuration of the autoencoder and VAE families: one declaration (src/config/schema.ts)
+ * gives the typed, JSON-serialisable record, its defaults per data kind, its validation and the
+ * fields' flags. The autoencoder is the VAE with the KL term dropped and sigma = 0 (z = mu), so
+ * both share it; `kind` tells them apart.
  */
 import { UserError } from '../../util/errors.js';
+import { int, intList, num, object, oneOf, type Infer } from '../../config/schema.js';
 import type { DataShape, TrainingConfig } from '../../train/types.js';
 
-export interface VaeConfig {
-  /** 'vae': q(z|x) = N(mu, diag sigma^2) and a KL term; 'ae': deterministic z = mu, no KL. */
+/** What the defaults depend on: the family (vae or ae) and the data. */
+export interface VaeDefaultsContext {
   kind: 'vae' | 'ae';
-  /** Encoder/decoder networks: fully connected, or stride-2 convolutions for images. */
-  arch: 'mlp' | 'conv';
-  /** Dimension of z. */
-  latent: number;
-  /** MLP: widths of the encoder's hidden layers; the decoder mirrors them. */
-  hidden: number[];
-  /** MLP hidden activation: relu (default), tanh (the IWAE paper's). */
-  activation: 'relu' | 'tanh';
-  /** Conv: output channels of each stride-2 4x4 convolution; the decoder mirrors them. */
-  channels: number[];
-  /** Conv: width of the dense layer between the convolutions and the latent. */
-  convDense: number;
-  /**
-   * p(x|z): 'bernoulli' (logits; its negative log-likelihood is the summed binary cross-entropy)
-   * or 'gaussian' (its negative log-likelihood is 1/(2 sigma^2) times the summed squared error plus a constant).
-   */
-  decoder: 'bernoulli' | 'gaussian';
-  /** Gaussian decoder: 'fixed' sigma = decoderStd, or 'learned' per dimension as a function of z. */
-  decoderVariance: 'fixed' | 'learned';
-  /** Gaussian decoder with fixed variance: its standard deviation (1 = the unit-variance decoder). */
-  decoderStd: number;
-  /** Weight of the KL term (beta-VAE, Higgins et al. 2017); 1 gives the ELBO. */
-  beta: number;
-  /** KL warm-up: the KL weight rises linearly from 0 to beta over this many steps (0 = off). */
-  klWarmupSteps: number;
-  /** How batches are binarised: 'dynamic' resamples x ~ Bernoulli(pixels) each time (Salakhutdinov & Murray 2008). */
-  binarize: 'none' | 'dynamic' | 'threshold';
+  data: DataShape;
 }
+
+const points = (c: VaeDefaultsContext) => c.data.kind === 'points';
+
+export const vaeConfigSchema = object(
+  {
+    /** 'vae': q(z|x) = N(mu, diag sigma^2) and a KL term; 'ae': deterministic z = mu, no KL. */
+    kind: oneOf(['vae', 'ae'], { default: (c: VaeDefaultsContext) => c.kind }),
+    /** Encoder/decoder networks: fully connected, or stride-2 convolutions for images. */
+    arch: oneOf(['mlp', 'conv'], { default: 'mlp', flag: 'arch', doc: 'encoder/decoder: fully connected (mlp) or stride-2 convolutions (conv, images)' }),
+    // 2-D toy data: a small MLP and a 2-D latent. Images: 784-512-512-(2 x 32) as in the mlp-vae benchmark workload.
+    latent: int({ min: 1, default: (c: VaeDefaultsContext) => (points(c) ? 2 : 32), flag: 'latent', doc: 'dimension of the latent z' }),
+    /** MLP: widths of the encoder's hidden layers; the decoder mirrors them. */
+    hidden: intList({ default: (c: VaeDefaultsContext) => (points(c) ? [128, 128] : [512, 512]), flag: 'hidden', doc: "MLP: widths of the encoder's hidden layers (the decoder mirrors them)" }),
+    /** MLP hidden activation: relu (default), tanh (the IWAE paper's). */
+    activation: oneOf(['relu', 'tanh'], { default: 'relu', flag: 'activation', doc: 'MLP hidden activation (tanh is the IWAE paper\'s)' }),
+    /** Conv: output channels of each stride-2 4x4 convolution; the decoder mirrors them. */
+    channels: intList({ default: [32, 64], flag: 'channels', doc: 'conv: output channels of each stride-2 4x4 convolution (the decoder mirrors them)' }),
+    /** Conv: width of the dense layer between the convolutions and the latent. */
+    convDense: int({ min: 1, default: 256 }),
+    /**
+     * p(x|z): 'bernoulli' (logits; its negative log-likelihood is the summed binary cross-entropy)
+     * or 'gaussian' (its negative log-likelihood is 1/(2 sigma^2) times the summed squared error plus
+     * a constant). Images get the Bernoulli decoder; 2-D points a Gaussian one whose variance is
+     * learned (a unit variance would swamp data of that scale).
+     */
+    decoder: oneOf(['bernoulli', 'gaussian'], {
+      default: (c: VaeDefaultsContext) => (points(c) ? 'gaussian' : 'bernoulli'),
+      flag: 'decoder',
+      doc: 'p(x|z): bernoulli (binary cross-entropy) or gaussian (squared error); gaussian turns binarisation off',
+    }),
+    /** Gaussian decoder: 'fixed' sigma = decoderStd, or 'learned' per dimension as a function of z. */
+    decoderVariance: oneOf(['fixed', 'learned'], {
+      default: (c: VaeDefaultsContext) => (points(c) ? 'learned' : 'fixed'),
+      flag: 'decoder-variance',
+      doc: 'gaussian decoder: fixed sigma (--decoder-std) or learned per dimension',
+    }),
+    /** Gaussian decoder with fixed variance: its standard deviation (1 = the unit-variance decoder). */
+    decoderStd: num({ gt: 0, default: 1, flag: 'decoder-std', doc: 'gaussian decoder with fixed variance: its standard deviation' }),
+    /** Weight of the KL term (beta-VAE, Higgins et al. 2017); 1 gives the ELBO. */
+    beta: num({ min: 0, default: 1, flag: 'beta', doc: 'weight of the KL term (beta-VAE); 1 gives the ELBO' }),
+    /** KL warm-up: the KL weight rises linearly from 0 to beta over this many steps (0 = off). */
+    klWarmupSteps: int({ min: 0, default: 0, flag: 'kl-warmup', doc: 'steps over which the KL weight rises from 0 to beta (0 = off)' }),
+    /**
+     * How batches are binarised: 'dynamic' resamples x ~ Bernoulli(pixels) each time (Salakhutdinov
+     * & Murray 2008). Greyscale images are binarised dynamically so that the Bernoulli likelihood
+     * is a true likelihood (test ELBO in nats comparable with the literature); colour images keep
+     * their grey levels (cross-entropy on [0, 1]).
+     */
+    binarize: oneOf(['none', 'dynamic', 'threshold'], {
+      default: (c: VaeDefaultsContext) => (!points(c) && c.data.shape[2] === 1 ? 'dynamic' : 'none'),
+      flag: 'binarize',
+      doc: 'binarisation of the batches: dynamic resamples x ~ Bernoulli(pixels) each time',
+    }),
+  },
+  {
+    refine: (c) => (c.decoder === 'bernoulli' && c.decoderVariance === 'learned' ? { key: 'decoderVariance', must: "must be 'fixed' with the bernoulli decoder ('learned' needs the gaussian decoder)" } : null),
+  },
+);
+
+export type VaeConfig = Infer<typeof vaeConfigSchema>;
 
 /** Lower bound on a learned decoder log-variance: sigma >= 0.01, so a constant pixel cannot make the likelihood infinite. */
 export const LEARNED_LOGVAR_MIN = Math.log(1e-4);
@@ -44,30 +80,9 @@ export const LEARNED_LOGVAR_MIN = Math.log(1e-4);
 /** The IWAE paper's one-stochastic-layer network (Burda et al. 2016, sec. 5): 784-200-200-50, tanh. */
 export const IWAE_PRESET = { arch: 'mlp', hidden: [200, 200], activation: 'tanh', latent: 50 } as const;
 
-const KEYS: (keyof VaeConfig)[] = [
-  'kind', 'arch', 'latent', 'hidden', 'activation', 'channels', 'convDense', 'decoder', 'decoderVariance',
-  'decoderStd', 'beta', 'klWarmupSteps', 'binarize',
-];
-
-/** Defaults per data kind; the reasons are in the comments. */
+/** Defaults per data kind (the reasons are in the declaration). */
 export function defaultConfig(kind: 'vae' | 'ae', data: DataShape): VaeConfig {
-  if (data.kind === 'points') {
-    // 2-D toy data: a small MLP, a 2-D latent, and a Gaussian decoder whose variance is learned
-    // (a unit variance would swamp data of that scale).
-    return {
-      kind, arch: 'mlp', latent: 2, hidden: [128, 128], activation: 'relu', channels: [32, 64], convDense: 256,
-      decoder: 'gaussian', decoderVariance: 'learned', decoderStd: 1, beta: 1, klWarmupSteps: 0, binarize: 'none',
-    };
-  }
-  const grey = data.shape[2] === 1;
-  // Images: 784-512-512-(2 x 32) MLP as in the mlp-vae benchmark workload, a Bernoulli decoder, and for greyscale images dynamic
-  // binarisation so the Bernoulli likelihood is a true likelihood (test ELBO in nats comparable
-  // with the literature). Colour images keep their grey levels (cross-entropy on [0, 1]).
-  return {
-    kind, arch: 'mlp', latent: 32, hidden: [512, 512], activation: 'relu', channels: [32, 64], convDense: 256,
-    decoder: 'bernoulli', decoderVariance: 'fixed', decoderStd: 1, beta: 1, klWarmupSteps: 0,
-    binarize: grey ? 'dynamic' : 'none',
-  };
+  return vaeConfigSchema.defaults({ kind, data });
 }
 
 /** Training defaults: Adam at 1e-3 (Kingma & Ba; the AEVB and IWAE papers use Adam), batch 128. */
@@ -82,56 +97,9 @@ export function defaultTraining(data: DataShape, source: string): Partial<Traini
   return { epochs, batch: 128, optimizers: { model: { kind: 'adam', lr: 1e-3 } } };
 }
 
-function bad(key: string, what: string): never {
-  throw new UserError(`model config: '${key}' ${what}`);
-}
-
-function positiveInt(c: Record<string, unknown>, key: string): void {
-  const v = c[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) bad(key, `must be a positive whole number, got ${JSON.stringify(v)}`);
-}
-
-function intList(c: Record<string, unknown>, key: string): void {
-  const v = c[key];
-  if (!Array.isArray(v) || v.length === 0 || v.some((n) => typeof n !== 'number' || !Number.isInteger(n) || n < 1)) {
-    bad(key, `must be a non-empty list of positive whole numbers, got ${JSON.stringify(v)}`);
-  }
-}
-
-function oneOf(c: Record<string, unknown>, key: string, choices: readonly string[]): void {
-  if (!choices.includes(c[key] as string)) bad(key, `must be one of ${choices.join('|')}, got ${JSON.stringify(c[key])}`);
-}
-
-function finiteAtLeast(c: Record<string, unknown>, key: string, min: number, strict = false): void {
-  const v = c[key];
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (strict && v === min)) {
-    bad(key, `must be a finite number ${strict ? 'above' : 'at least'} ${min}, got ${JSON.stringify(v)}`);
-  }
-}
-
-/** Throws UserError naming the first bad key. */
-export function validateConfig(config: VaeConfig): void {
-  const c = config as unknown as Record<string, unknown>;
-  if (typeof config !== 'object' || config === null) throw new UserError('model config must be an object');
-  for (const k of Object.keys(c)) if (!KEYS.includes(k as keyof VaeConfig)) bad(k, 'is not a vae/ae option');
-  for (const k of KEYS) if (c[k] === undefined) bad(k, 'is missing');
-  oneOf(c, 'kind', ['vae', 'ae']);
-  oneOf(c, 'arch', ['mlp', 'conv']);
-  positiveInt(c, 'latent');
-  intList(c, 'hidden');
-  oneOf(c, 'activation', ['relu', 'tanh']);
-  intList(c, 'channels');
-  positiveInt(c, 'convDense');
-  oneOf(c, 'decoder', ['bernoulli', 'gaussian']);
-  oneOf(c, 'decoderVariance', ['fixed', 'learned']);
-  finiteAtLeast(c, 'decoderStd', 0, true);
-  finiteAtLeast(c, 'beta', 0);
-  finiteAtLeast(c, 'klWarmupSteps', 0);
-  if (!Number.isInteger(config.klWarmupSteps)) bad('klWarmupSteps', 'must be a whole number');
-  oneOf(c, 'binarize', ['none', 'dynamic', 'threshold']);
-  if (config.decoder === 'bernoulli' && config.decoderVariance === 'learned') {
-    bad('decoderVariance', "'learned' needs the gaussian decoder");
-  }
+/** Throws a one-line UserError `${where}: modelConfig.KEY must be ..., got ...` naming the first bad key. */
+export function validateConfig(config: VaeConfig, where = 'config'): void {
+  vaeConfigSchema.validate(config, where, 'modelConfig');
 }
 
 /** Checks that a config fits the data it is built for (called by create). */

@@ -1,9 +1,7 @@
 /**
- * The 'ae' and 'vae' model families for the shared training loop (src/train/types.ts).
- *
- *   genlab train vae --data mnist [--latent 16] [--arch mlp|conv|iwae] [--decoder bernoulli|gaussian]
- *                    [--beta 1] [--kl-warmup STEPS] --out RUN
- *   genlab train ae  --data mnist [--loss bce|mse] ... --out RUN
+ * The 'ae' and 'vae' model families for the shared training loop (src/train/types.ts). Their
+ * config is declared in config.ts; the command line (`genlab train vae --latent 16 ...`, the
+ * --arch iwae preset, ae's --loss) is src/cli/families/vae.ts.
  *
  * Optional hooks: `likelihoodMetrics` (test-set ELBO and IWAE_k for `genlab eval`; VAE only)
  * and `reportSections` (reconstructions, samples, interpolations, latent manifold, the ELBO
@@ -11,14 +9,12 @@
  */
 import { join, relative } from 'node:path';
 import type { DataShape, Dataset, ModelFamily, TrainableModel } from '../../train/types.js';
-import type { OptionSpec, ParsedArgs } from '../../cli/args.js';
 import { loadSource } from '../../data/index.js';
 import { linePlotSvg } from '../../io/plot.js';
 import { readMetrics, metricSeries } from '../../train/metrics.js';
-import { choice, int, intList, num, str } from '../../cli/args.js';
 import { UserError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
-import { IWAE_PRESET, defaultConfig, defaultTraining, validateConfig } from './config.js';
+import { defaultConfig, defaultTraining, validateConfig, vaeConfigSchema } from './config.js';
 import type { VaeConfig } from './config.js';
 import { VaeModel } from './model.js';
 import { evaluateLikelihood } from './bounds.js';
@@ -30,45 +26,6 @@ export type { VaeConfig } from './config.js';
 export { evaluateLikelihood, importanceBounds } from './bounds.js';
 export type { LikelihoodResult } from './bounds.js';
 
-const sharedOptions: OptionSpec = {
-  latent: { type: 'string' },
-  arch: { type: 'string' },
-  hidden: { type: 'string' },
-  activation: { type: 'string' },
-  channels: { type: 'string' },
-  decoder: { type: 'string' },
-  'decoder-variance': { type: 'string' },
-  'decoder-std': { type: 'string' },
-  binarize: { type: 'string' },
-};
-
-
-/** Applies the options shared by ae and vae; `decoderFlag` is the name the family uses for the decoder ('decoder' or 'loss'). */
-function applyShared(a: ParsedArgs, config: VaeConfig): VaeConfig {
-  let c: VaeConfig = { ...config, hidden: [...config.hidden], channels: [...config.channels] };
-  const arch = choice(a, 'arch', ['mlp', 'conv', 'iwae'] as const, c.arch);
-  // --arch iwae: the IWAE paper's 784-200-200-50 tanh MLP (explicit options below override it).
-  c = arch === 'iwae' ? { ...c, ...IWAE_PRESET, hidden: [...IWAE_PRESET.hidden] } : { ...c, arch };
-  c.latent = int(a, 'latent', c.latent, 1)!;
-  c.hidden = intList(a, 'hidden') ?? c.hidden;
-  c.channels = intList(a, 'channels') ?? c.channels;
-  c.activation = choice(a, 'activation', ['relu', 'tanh'] as const, c.activation);
-  c.decoderVariance = choice(a, 'decoder-variance', ['fixed', 'learned'] as const, c.decoderVariance);
-  c.decoderStd = num(a, 'decoder-std', c.decoderStd, 0)!;
-  if (!(c.decoderStd > 0)) throw new UserError('--decoder-std must be above 0');
-  return c;
-}
-
-/** Decoder choice, and the binarisation that goes with it unless --binarize says otherwise. */
-function applyDecoder(a: ParsedArgs, c: VaeConfig, decoder: VaeConfig['decoder']): VaeConfig {
-  const out = { ...c, decoder };
-  if (decoder === 'gaussian' && c.decoder !== 'gaussian') out.binarize = 'none'; // binarised data under a Gaussian density makes no sense
-  if (decoder === 'bernoulli' && c.decoder !== 'bernoulli') out.decoderVariance = 'fixed';
-  if (str(a, 'decoder-variance') === 'learned' && decoder === 'gaussian') out.decoderVariance = 'learned';
-  out.binarize = choice(a, 'binarize', ['none', 'dynamic', 'threshold'] as const, out.binarize);
-  return out;
-}
-
 function makeFamily(kind: 'vae' | 'ae'): ModelFamily<VaeConfig> {
   const vae = kind === 'vae';
   return {
@@ -76,37 +33,19 @@ function makeFamily(kind: 'vae' | 'ae'): ModelFamily<VaeConfig> {
     summary: vae
       ? 'variational autoencoder (Kingma & Welling 2014): Bernoulli or Gaussian decoder, beta, KL warm-up, IWAE bound'
       : 'deterministic autoencoder (BCE or MSE); samples from a Gaussian fitted to its codes',
+    schema: vaeConfigSchema,
     defaults(data: DataShape, source: string) {
       const model = defaultConfig(kind, data);
       // The AE is not a likelihood model: train on grey levels (sharper reconstructions) rather than binarised digits.
       if (!vae) model.binarize = 'none';
       return { model, training: defaultTraining(data, source) };
     },
-    validate(config: VaeConfig) {
-      validateConfig(config);
-      if (config.kind !== kind) throw new UserError(`model config: 'kind' is '${config.kind}' but the family is '${kind}'`);
+    validate(config: VaeConfig, where = 'config') {
+      validateConfig(config, where);
+      if (config.kind !== kind) throw new UserError(`${where}: modelConfig.kind must be '${kind}' in a ${kind} run, got ${JSON.stringify(config.kind)}`);
     },
     create(config: VaeConfig, data: DataShape, rng: Rng): TrainableModel {
       return new VaeModel(config, data, rng);
-    },
-    cliOptions: vae
-      ? { ...sharedOptions, beta: { type: 'string' }, 'kl-warmup': { type: 'string' } }
-      : { ...sharedOptions, loss: { type: 'string' } },
-    fromArgs(a: ParsedArgs, config: VaeConfig): VaeConfig {
-      let c = applyShared(a, config);
-      if (vae) {
-        c = applyDecoder(a, c, choice(a, 'decoder', ['bernoulli', 'gaussian'] as const, c.decoder));
-        c.beta = num(a, 'beta', c.beta, 0)!;
-        c.klWarmupSteps = int(a, 'kl-warmup', c.klWarmupSteps, 0)!;
-      } else {
-        if (str(a, 'decoder') !== undefined && str(a, 'loss') !== undefined) throw new UserError('give --loss or --decoder, not both');
-        // --loss bce = Bernoulli decoder, --loss mse = Gaussian decoder (1/2 squared error + const).
-        const loss = choice(a, 'loss', ['bce', 'mse'] as const, c.decoder === 'bernoulli' ? 'bce' : 'mse');
-        const viaDecoder = choice(a, 'decoder', ['bernoulli', 'gaussian'] as const, loss === 'bce' ? 'bernoulli' : 'gaussian');
-        c = applyDecoder(a, c, viaDecoder);
-      }
-      validateConfig(c);
-      return c;
     },
     dataOptions(config: VaeConfig) {
       return { scaling: 'unit', binarize: config.binarize };

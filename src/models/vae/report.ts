@@ -10,7 +10,7 @@ import { writeScatter } from '../../io/scatter.js';
 import { Rng } from '../../util/rng.js';
 import type { VaeModel } from './model.js';
 import { encodeMeans, interpolationStrips, manifoldGrid, reconstructionGrid } from './figures.js';
-import { pickImages } from './cli_common.js';
+import { pickImages } from './images.js';
 
 export interface ReportFigure {
   /** Path of the written file. */

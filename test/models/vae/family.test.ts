@@ -1,7 +1,8 @@
-/** The ae/vae families' CLI options and defaults, through the shared argument parser. */
+/** The ae/vae families' defaults, and their CLI options (src/cli/families/vae.ts) through the shared argument parser. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from '../../../src/cli/args.js';
+import { aeCli, vaeCli } from '../../../src/cli/families/vae.js';
 import { aeFamily, vaeFamily } from '../../../src/models/vae/index.js';
 import type { VaeConfig } from '../../../src/models/vae/config.js';
 import type { DataShape } from '../../../src/train/types.js';
@@ -12,13 +13,13 @@ const mnist: DataShape = { kind: 'images', shape: [28, 28, 1], numClasses: 10 };
 const moons: DataShape = { kind: 'points', shape: [2], numClasses: 2 };
 
 function vae(args: string[], data = mnist): VaeConfig {
-  const c = vaeFamily.fromArgs(parse(args, vaeFamily.cliOptions, 'train vae'), vaeFamily.defaults(data, 'mnist').model);
+  const c = vaeCli.train.apply(parse(args, vaeCli.train.options, 'train vae'), vaeFamily.defaults(data, 'mnist').model);
   vaeFamily.validate(c);
   return c;
 }
 
 function ae(args: string[]): VaeConfig {
-  const c = aeFamily.fromArgs(parse(args, aeFamily.cliOptions, 'train ae'), aeFamily.defaults(mnist, 'mnist').model);
+  const c = aeCli.train.apply(parse(args, aeCli.train.options, 'train ae'), aeFamily.defaults(mnist, 'mnist').model);
   aeFamily.validate(c);
   return c;
 }
@@ -52,7 +53,7 @@ test('ae options: --loss bce|mse picks the decoder', () => {
   const m = ae(['--loss', 'mse']);
   assert.deepEqual([m.decoder, m.binarize, m.kind], ['gaussian', 'none', 'ae']);
   assert.throws(() => ae(['--loss', 'bce', '--decoder', 'gaussian']), /not both/);
-  assert.throws(() => parse(['--beta', '1'], aeFamily.cliOptions, 'train ae'), UserError);
+  assert.throws(() => parse(['--beta', '1'], aeCli.train.options, 'train ae'), UserError);
 });
 
 test('bad options are one-line UserErrors naming the option', () => {

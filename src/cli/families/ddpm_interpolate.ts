@@ -5,24 +5,21 @@
  * fidelity for diversity.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { parse, str, int, choice } from '../../cli/args.js';
-import { UserError } from '../../util/errors.js';
-import { Rng } from '../../util/rng.js';
 import { initBackend } from '../../backend/index.js';
-import { loadRun } from '../../train/load_run.js';
 import { loadSource } from '../../data/index.js';
 import { writeImageGrid } from '../../io/image_grid.js';
-import { DdpmModel } from './model.js';
-import { interpolateDiffusion } from './interpolate.js';
 import { unitToSymmetric } from '../../math/scaling.js';
-import { checkOutFile } from '../../cli/out_path.js';
+import { interpolateDiffusion } from '../../models/ddpm/interpolate.js';
+import { DdpmModel } from '../../models/ddpm/model.js';
+import { loadRun } from '../../train/load_run.js';
+import { UserError } from '../../util/errors.js';
 import { ProgressLine } from '../../util/progress.js';
+import { Rng } from '../../util/rng.js';
+import { choice, int, str, type ParsedArgs } from '../args.js';
+import { checkOutFile } from '../out_path.js';
+import type { FigureCommand } from './types.js';
 
-export async function runDdpmInterpolate(argv: string[]): Promise<number> {
-  const a = parse(argv, { data: { type: 'string' }, t: { type: 'string' }, steps: { type: 'string' }, pairs: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } }, 'interpolate');
-  const [dir, ...extra] = a.positionals;
-  if (!dir) throw new UserError('interpolate: name the run directory');
-  if (extra.length) throw new UserError(`interpolate: unexpected argument '${extra[0]}'`);
+async function interpolate(a: ParsedArgs, dir: string): Promise<number> {
   const out = str(a, 'out');
   if (out === undefined) throw new UserError('interpolate: --out FILE is required');
   checkOutFile(out);
@@ -35,7 +32,8 @@ export async function runDdpmInterpolate(argv: string[]): Promise<number> {
   await initBackend({ backend: choice(a, 'backend', ['auto', 'wasm', 'cpu', 'node'] as const, 'auto') });
   const run = await loadRun(dir);
   const model = run.model;
-  if (!(model instanceof DdpmModel) || model.data.kind !== 'images') throw new UserError(`${dir}: interpolation through the diffusion needs an image DDPM run`);
+  if (!(model instanceof DdpmModel)) throw new Error(`${dir}: a ddpm run without a DdpmModel`);
+  if (model.data.kind !== 'images') throw new UserError(`${dir}: interpolation through the diffusion needs an image DDPM run`);
   const T = model.schedule.T;
   for (const t of ts) if (!Number.isInteger(t) || t < 1 || t > T) throw new UserError(`--t must be whole numbers in 1..${T}, got '${str(a, 't')}'`);
   const ds = await loadSource(str(a, 'data', run.config.training.data.replace(/:(train|test)$/, '')), { split: 'test' });
@@ -75,3 +73,7 @@ export async function runDdpmInterpolate(argv: string[]): Promise<number> {
   console.log(out);
   return 0;
 }
+
+const s = { type: 'string' } as const;
+
+export const ddpmInterpolate: FigureCommand = { options: { data: s, t: s, steps: s, pairs: s, mode: s, seed: s, out: s, backend: s }, run: interpolate };

@@ -1,0 +1,89 @@
+/**
+ * Loads genlab's optional native addon (native/: matrix products and convolutions on oneDNN or
+ * OpenBLAS, built by `npm install` when the machine has a compiler and the libraries). Node
+ * only: nothing in the browser-safe core imports this directory, and the addon is loaded with
+ * createRequire only when native kernels are asked for.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface NativeAddonInfo {
+  /** 'OpenBLAS 0.3.21 ...' when built against OpenBLAS, else ''. */
+  blas: string;
+  /** 'oneDNN 2.6.3' when built against oneDNN, else ''. */
+  dnnl: string;
+  /** What the products run on: 'dnnl' (dnnl_sgemm) or 'openblas'. */
+  gemm: 'dnnl' | 'openblas';
+  /** What convolutions run on: 'dnnl' (its direct convolutions) or 'im2col' (+ sgemm). */
+  conv: 'dnnl' | 'im2col';
+  threads: number;
+}
+
+/** The addon's functions (native/src/genlab_native.cc). Offsets are bytes into `heap`. */
+export interface NativeAddon {
+  /** C_i = op(A_i) op(B_i), row-major, op(A) [M, K], op(B) [K, N]; strides in floats (0 broadcasts). */
+  gemm(heap: Uint8Array, batch: number, transA: boolean, transB: boolean, m: number, n: number, k: number,
+    aOff: number, bOff: number, cOff: number, strideA: number, strideB: number): void;
+  /**
+   * kind 0: x, w -> y; 1: dy, w -> dx; 2: x, dy -> dw. geom = [N, H, W, Ci, OH, OW, Co, KH, KW,
+   * SH, SW, DH, DW, padTop, padLeft, padBottom, padRight]; NHWC activations, [KH, KW, Ci, Co] filters.
+   */
+  conv(heap: Uint8Array, kind: 0 | 1 | 2, geom: number[], off0: number, off1: number, offOut: number): void;
+  setThreads(n: number): void;
+  /** 0: oneDNN with the measured exceptions (the default), 1: im2col + sgemm always, 2: oneDNN always. */
+  setConvImpl(impl: 0 | 1 | 2): void;
+  /** With both libraries built in: 0 dnnl_sgemm (default), 1 OpenBLAS. */
+  setGemmImpl(impl: 0 | 1): void;
+  info(): NativeAddonInfo;
+}
+
+/** Where `npm install` puts the addon: <package>/native/build/Release/genlab_native.node. */
+export function defaultAddonPath(): string {
+  // src/backend/native/addon.ts and dist/backend/native/addon.js are both three levels down.
+  const here = dirname(fileURLToPath(import.meta.url));
+  return resolve(here, '..', '..', '..', 'native', 'build', 'Release', 'genlab_native.node');
+}
+
+/** GENLAB_NATIVE_ADDON (a path to another build), else the default path. */
+export function addonPath(): string {
+  return process.env.GENLAB_NATIVE_ADDON || defaultAddonPath();
+}
+
+let loaded: { addon?: NativeAddon; reason?: string } | null = null;
+
+/**
+ * oneDNN runs on OpenMP (libgomp), whose idle threads spin for a while after each parallel
+ * region before they sleep. On a 2-core machine that spinning takes the core the wasm backend's
+ * own threads and the next native call need; a short spin keeps back-to-back calls fast without
+ * holding the core through the JavaScript between them (measured: see README, "Native kernels").
+ * Read by libgomp when the addon loads it, so set before; a user's own settings win.
+ */
+function tuneOpenMp(): void {
+  const env = process.env;
+  if (env.OMP_WAIT_POLICY === undefined && env.GOMP_SPINCOUNT === undefined) env.GOMP_SPINCOUNT = GOMP_SPINCOUNT;
+}
+
+/** libgomp's default is 300000 spins (~15 ms here) when threads <= cores. */
+export const GOMP_SPINCOUNT = '10000';
+
+/** The addon, loaded once; `reason` says why not when it cannot be. */
+export function loadAddon(): { addon?: NativeAddon; reason?: string } {
+  if (loaded) return loaded;
+  const path = addonPath();
+  if (!existsSync(path)) {
+    loaded = { reason: `not built: no ${join('native', 'build', 'Release', 'genlab_native.node')} (npm install builds it when g++ and libdnnl-dev or libopenblas-dev are present)` };
+    return loaded;
+  }
+  try {
+    tuneOpenMp();
+    const require = createRequire(import.meta.url);
+    const addon = require(path) as NativeAddon;
+    addon.info();
+    loaded = { addon };
+  } catch (e) {
+    loaded = { reason: `does not load: ${(e as Error).message.split('\n')[0]}` };
+  }
+  return loaded;
+}

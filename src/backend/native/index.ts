@@ -1,0 +1,88 @@
+/**
+ * Native kernels for the wasm backend (Node only): `--native auto|on|off`, GENLAB_NATIVE, or
+ * the API. After the wasm backend has started with the kernel pack:
+ *
+ *   const info = await initBackend({ backend: 'wasm', threads: 2 });
+ *   const native = enableNative({ mode: 'auto', threads: info.threads });
+ *   console.log(describeNative(native));   // "native kernels: oneDNN 2.6.3 (products, convolutions), 2 threads"
+ *
+ * auto uses the addon when it was built and the backend is wasm; on requires it (a UserError
+ * saying why not otherwise); off keeps the wasm path. The addon's threads follow genlab's.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { UserError } from '../../util/errors.js';
+import { loadAddon, type NativeAddonInfo } from './addon.js';
+import { installNativeKernels, setNativeActive } from './kernels.js';
+
+export type NativeMode = 'auto' | 'on' | 'off';
+export const NATIVE_MODES: readonly NativeMode[] = ['auto', 'on', 'off'];
+
+export interface NativeOptions {
+  /** Default: GENLAB_NATIVE, else 'auto'. */
+  mode?: NativeMode;
+  /** Threads for the native libraries (default 1); give genlab's --threads. */
+  threads?: number;
+}
+
+export interface NativeStatus {
+  mode: NativeMode;
+  active: boolean;
+  threads: number;
+  /** The addon's libraries and what runs on them, when active. */
+  addon?: NativeAddonInfo;
+  /** Why native kernels are not in use (when not active). */
+  reason?: string;
+}
+
+let status: NativeStatus = { mode: 'off', active: false, threads: 0, reason: 'not enabled' };
+
+/** GENLAB_NATIVE, checked; undefined when unset. */
+export function nativeModeFromEnv(): NativeMode | undefined {
+  const v = process.env.GENLAB_NATIVE;
+  if (v === undefined || v === '') return undefined;
+  if (!(NATIVE_MODES as readonly string[]).includes(v)) throw new UserError(`GENLAB_NATIVE: '${v}' is not one of auto, on, off`);
+  return v as NativeMode;
+}
+
+/**
+ * Switches native kernels on or off for the current backend (call after initBackend; again to
+ * change mode or threads). Returns what is in use.
+ */
+export function enableNative(opts: NativeOptions = {}): NativeStatus {
+  const mode = opts.mode ?? nativeModeFromEnv() ?? 'auto';
+  const threads = Math.max(1, Math.floor(opts.threads ?? 1));
+  const off = (reason: string): NativeStatus => {
+    setNativeActive(false);
+    status = { mode, active: false, threads: 0, reason };
+    return status;
+  };
+  if (mode === 'off') return off('--native off');
+  const fail = (reason: string): NativeStatus => {
+    if (mode === 'on') throw new UserError(`--native on: ${reason}`);
+    return off(reason);
+  };
+  if (tf.getBackend() !== 'wasm') return fail(`native kernels serve the wasm backend, and the backend is ${tf.getBackend()}`);
+  const { addon, reason } = loadAddon();
+  if (!addon) return fail(`the native addon is ${reason}`);
+  installNativeKernels(addon);
+  addon.setThreads(threads);
+  setNativeActive(true);
+  status = { mode, active: true, threads, addon: addon.info() };
+  return status;
+}
+
+/** What enableNative last set. */
+export function nativeStatus(): NativeStatus {
+  return status;
+}
+
+/** One line for start-up messages. */
+export function describeNative(s: NativeStatus = status): string {
+  if (!s.active) return `native kernels off (${s.reason ?? 'not enabled'})`;
+  const a = s.addon!;
+  const libs = [a.dnnl, a.blas.split(' ').slice(0, 2).join(' ')].filter(Boolean).join(' + ');
+  const conv = a.conv === 'dnnl' ? 'convolutions' : 'convolutions by im2col';
+  return `native kernels: ${libs} (products, ${conv}), ${s.threads} thread${s.threads === 1 ? '' : 's'}`;
+}
+
+export { nativeCalls, NATIVE_KERNELS } from './kernels.js';

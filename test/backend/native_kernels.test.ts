@@ -1,0 +1,154 @@
+/**
+ * The native kernels (native/, through src/backend/native) against the cpu backend over the
+ * kernel pack's shape grid (kernel_grid.ts): products with every transpose and batch
+ * broadcast, convolutions forward (with dilation), their input and filter gradients and
+ * transposed convolutions, each by every convolution path the addon has; relative error
+ * below 1e-4, backend.numDataIds() unchanged, and the calls really native. Skipped, saying
+ * why, only when the addon is not built (and then failed under GENLAB_NATIVE=on).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, describeBackend } from '../../src/backend/index.js';
+import { loadAddon } from '../../src/backend/native/addon.js';
+import { enableNative, describeNative, nativeCalls, nativeStatus } from '../../src/backend/native/index.js';
+import { UserError } from '../../src/util/errors.js';
+import { relErr, onBoth, rand, convCases, transposeCases, matMulCases, type Pad } from './kernel_grid.js';
+
+const { addon, reason } = loadAddon();
+
+function skipUnlessBuilt(t: { skip(msg: string): void }): boolean {
+  if (addon) return false;
+  if (process.env.GENLAB_NATIVE === 'on') assert.fail(`GENLAB_NATIVE=on but the native addon is ${reason}`);
+  t.skip(`native addon ${reason}`);
+  return true;
+}
+
+/** The addon's convolution paths: 0 its default choice, 1 im2col + sgemm, 2 oneDNN for every call. */
+const convImpls = (): (0 | 1 | 2)[] => (addon?.info().dnnl ? [0, 1, 2] : [1]);
+
+async function checked(
+  label: string,
+  inputs: { shape: number[]; values: Float32Array }[],
+  f: (...t: tf.Tensor[]) => tf.Tensor,
+  kind: 'conv' | 'gemm',
+): Promise<void> {
+  const calls = nativeCalls[kind];
+  const [cpu, native, leaked] = await onBoth(inputs, f, 'on');
+  assert.ok(nativeCalls[kind] > calls, `${label}: ran natively`);
+  assert.equal(native.length, cpu.length, label);
+  const e = relErr(native, cpu);
+  assert.ok(e < 1e-4, `${label}: relative error ${e}`);
+  assert.equal(leaked, 0, `${label}: no buffers left behind`);
+}
+
+test('native Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput equal cpu over the grid, every convolution path', async (t) => {
+  if (skipUnlessBuilt(t)) return;
+  try {
+    for (const impl of convImpls()) {
+      addon!.setConvImpl(impl);
+      for (const c of convCases) {
+        const x = rand(c.x);
+        const w = rand([c.k, c.k, c.ci, c.co]);
+        const tag = `impl ${impl} k${c.k} s${c.s} x ${c.x} pad ${JSON.stringify(c.pad)}`;
+        await checked(`forward ${tag}`, [x, w], (xt, wt) => tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, c.s, c.pad), 'conv');
+        await checked(`filter grad ${tag}`, [x, w], (xt, wt) =>
+          tf.grad((ww: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt as tf.Tensor4D, ww as tf.Tensor4D, c.s, c.pad))))(wt), 'conv');
+        await checked(`input grad ${tag}`, [x, w], (xt, wt) =>
+          tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, wt as tf.Tensor4D, c.s, c.pad))))(xt), 'conv');
+        if (c.s === 1 && c.k > 1 && c.x[1] >= 2 * c.k) {
+          await checked(`forward dilation 2 ${tag}`, [x, w], (xt, wt) => tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, 1, c.pad, 'NHWC', 2), 'conv');
+        }
+      }
+      for (const [h, k, out, pads] of transposeCases) {
+        const x = rand([2, h, h, 6]);
+        const w = rand([k, k, 3, 6]);
+        await checked(`conv2dTranspose ${h} -> ${out} impl ${impl}`, [x, w], (xt, wt) =>
+          tf.conv2dTranspose(xt as tf.Tensor4D, wt as tf.Tensor4D, [2, out, out, 3], 2, pads as unknown as Pad & 'same'), 'conv');
+        // ... and to one channel (the generator's last layer), where the default path is im2col.
+        const w1 = rand([k, k, 1, 6]);
+        await checked(`conv2dTranspose ${h} -> ${out} x1 impl ${impl}`, [x, w1], (xt, wt) =>
+          tf.conv2dTranspose(xt as tf.Tensor4D, wt as tf.Tensor4D, [2, out, out, 1], 2, pads as unknown as Pad & 'same'), 'conv');
+      }
+    }
+  } finally {
+    addon!.setConvImpl(0);
+  }
+});
+
+test('native BatchMatMul equals cpu: every transpose, batches, broadcast batches, large operands', async (t) => {
+  if (skipUnlessBuilt(t)) return;
+  for (const { ta, tb, batch, n } of matMulCases) {
+    const a = rand(ta ? [batch, 7, 5] : [batch, 5, 7]);
+    const b = rand(tb ? [batch, n, 7] : [batch, 7, n]);
+    await checked(`matmul ta=${ta} tb=${tb} batch=${batch} n=${n}`, [a, b], (at, bt) => tf.matMul(at as tf.Tensor3D, bt as tf.Tensor3D, ta, tb), 'gemm');
+  }
+  for (const tb of [false, true]) {
+    for (const batch of [1, 2]) {
+      const a = rand([batch, 6, 256]);
+      const b = rand(tb ? [batch, 300, 256] : [batch, 256, 300]);
+      await checked(`matmul 6x256x300 tb=${tb} batch=${batch}`, [a, b], (at, bt) => tf.matMul(at as tf.Tensor3D, bt as tf.Tensor3D, false, tb), 'gemm');
+    }
+  }
+  // One side shared by every batch entry, either side; rank 2 x rank 2 (dense layers); rank 4.
+  await checked('matmul [3,5,7] x [1,7,4]', [rand([3, 5, 7]), rand([1, 7, 4])], (a, b) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D), 'gemm');
+  await checked('matmul [1,5,7] x [3,7,4]^T', [rand([1, 5, 7]), rand([3, 4, 7])], (a, b) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, false, true), 'gemm');
+  await checked('matmul [33,70] x [70,19]', [rand([33, 70]), rand([70, 19])], (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), 'gemm');
+  await checked('matmul [2,3,5,7]^T x [2,3,5,4]', [rand([2, 3, 5, 7]), rand([2, 3, 5, 4])], (a, b) => tf.matMul(a as tf.Tensor4D, b as tf.Tensor4D, true, false), 'gemm');
+});
+
+test('dense and conv layer gradients through native kernels equal cpu (a small training graph)', async (t) => {
+  if (skipUnlessBuilt(t)) return;
+  const x = rand([4, 12, 12, 3]);
+  const w1 = rand([3, 3, 3, 8]);
+  const w2 = rand([4, 4, 8, 4]);
+  const d = rand([6 * 6 * 4, 10]);
+  for (const which of [0, 1, 2]) {
+    await checked(`graph gradient ${which}`, [x, w1, w2, d], (xt, a, b, dd) => {
+      const loss = (p: tf.Tensor[]) => {
+        const h = tf.relu(tf.conv2d(xt as tf.Tensor4D, p[0] as tf.Tensor4D, 1, 'same'));
+        const g = tf.conv2d(h, p[1] as tf.Tensor4D, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+        return tf.sum(tf.square(tf.matMul(tf.reshape(g, [4, -1]), p[2] as tf.Tensor2D)));
+      };
+      const grads = tf.grads((p0: tf.Tensor, p1: tf.Tensor, p2: tf.Tensor) => loss([p0, p1, p2]))([a, b, dd]);
+      const keep = grads[which];
+      tf.dispose(grads.filter((_, i) => i !== which));
+      return keep;
+    }, 'conv');
+  }
+});
+
+test('enableNative: modes, the start-up line, and GENLAB_NATIVE', async (t) => {
+  if (skipUnlessBuilt(t)) return;
+  const info = await initBackend({ backend: 'wasm' });
+  const on = enableNative({ mode: 'on', threads: 2 });
+  assert.equal(on.active, true);
+  assert.equal(on.threads, 2);
+  assert.match(describeNative(on), /^native kernels: (oneDNN|OpenBLAS) .*\(products, convolutions.*\), 2 threads$/);
+  const off = enableNative({ mode: 'off' });
+  assert.equal(off.active, false);
+  assert.equal(describeNative(off), 'native kernels off (--native off)');
+  assert.equal(nativeStatus(), off);
+  const saved = process.env.GENLAB_NATIVE;
+  try {
+    process.env.GENLAB_NATIVE = 'sometimes';
+    assert.throws(() => enableNative(), (e: unknown) => e instanceof UserError && /GENLAB_NATIVE/.test((e as Error).message));
+    process.env.GENLAB_NATIVE = 'on';
+    assert.equal(enableNative({ threads: info.threads }).active, true);
+  } finally {
+    if (saved === undefined) delete process.env.GENLAB_NATIVE;
+    else process.env.GENLAB_NATIVE = saved;
+  }
+  // Through initBackend, as the CLI starts it: the start-up line says what is in use.
+  const viaInit = await initBackend({ backend: 'wasm', native: 'on' });
+  assert.equal(viaInit.native?.active, true);
+  assert.match(describeBackend(viaInit), /^backend wasm \(genlab kernel pack, .*\); native kernels: /);
+  const offInit = await initBackend({ backend: 'wasm', native: 'off' });
+  assert.match(describeBackend(offInit), /; native kernels off \(--native off\)$/);
+  await assert.rejects(initBackend({ backend: 'cpu', native: 'on' }), (e: unknown) => e instanceof UserError && /wasm backend/.test((e as Error).message));
+  await initBackend({ backend: 'cpu' });
+  assert.throws(() => enableNative({ mode: 'on' }), (e: unknown) => e instanceof UserError && /wasm backend/.test((e as Error).message));
+  const auto = enableNative({ mode: 'auto' });
+  assert.equal(auto.active, false);
+  assert.match(auto.reason!, /backend is cpu/);
+});
