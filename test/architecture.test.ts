@@ -321,3 +321,16 @@ test('the checker flags a planted Node import in the core, and a type-only one d
   assert.deepEqual(pathTo(g, 'src/index.ts', 'b'), ['src/index.ts', 'a', 'b']);
   assert.deepEqual(imports("import type { Series } from 'node:fs';\nimport { x } from 'node:os';").map((i) => [i.spec, i.typeOnly]), [['node:fs', true], ['node:os', false]]);
 });
+
+test("the core's public types need no @types/node: nothing it reaches imports a Node module, type-only imports included", () => {
+  const g = importGraph();
+  const core = reachable(g, 'src/index.ts');
+  const problems: string[] = [];
+  for (const f of [...core].sort()) {
+    const source = stripComments(readFileSync(join(ROOT, f), 'utf8'));
+    // (Node globals used at run time behind a typeof check stay in function bodies, which the .d.ts files do not carry.)
+    for (const i of imports(source)) if (isNodeOnly(i.spec)) problems.push(`${f} imports${i.typeOnly ? ' type' : ''} '${i.spec}'`);
+  }
+  const via = (f: string) => pathTo(g, 'src/index.ts', f).join(' -> ');
+  assert.deepEqual(problems, [], `the core's types reach Node:\n  ${problems.map((p) => `${p}\n    via ${via(p.split(' ')[0])}`).join('\n  ')}`);
+});

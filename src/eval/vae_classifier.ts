@@ -5,7 +5,7 @@
  *   y_hat(x) = argmax_c  IWAE_k(x; p_c) + log p(c)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImageDataset } from '../data/index.js';
+import type { ImageDataset } from '../data/types.js';
 import { Rng } from '../util/rng.js';
 import { VaeModel } from '../models/vae/model.js';
 import { defaultConfig } from '../models/vae/config.js';

@@ -1,4 +1,4 @@
-import type { Dataset } from '../data/index.js';
+import type { Dataset } from '../data/types.js';
 import type { DataShape } from './types.js';
 
 export function dataShapeOf(ds: Dataset): DataShape {

@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../util/rng.js';
-import type { Dataset } from '../data/index.js';
+import type { Dataset } from '../data/types.js';
 import type { ConfigSchema } from '../config/schema.js';
 import type { TrainingConfig } from './training_schema.js';
 

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
 import type { TrainableModel } from '../../train/types.js';
-import type { Dataset } from '../../data/index.js';
+import type { Dataset } from '../../data/types.js';
 import { unitToSymmetric } from '../../math/scaling.js';
 import { DdpmModel } from './model.js';
 import { variationalBound, natsToBpd } from './nll.js';

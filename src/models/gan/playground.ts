@@ -14,7 +14,7 @@ import { appendFile, readdir } from 'node:fs/promises';
 import { makeDirs } from '../../io/atomic.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dataset } from '../../data/index.js';
+import type { Dataset } from '../../data/types.js';
 import { Rng } from '../../util/rng.js';
 import { modeCoverage } from '../../eval/modes.js';
 import { writeFieldPlot, type FieldPlotOptions } from '../../io/field_plot.js';
