@@ -19,9 +19,11 @@ const BASE = { n: { type: 'string' }, seed: { type: 'string' }, out: { type: 'st
 
 const usage = `usage: genlab sample RUN|pretrained:NAME|FITDIR [--n 64] [--seed 0] [--out samples.png] [--backend B]
   Images are written as a PNG grid; 2-D points as a scatter PNG, or CSV/JSON by the --out extension.
-  DDPM runs also take --sampler ddpm|ddim --sampling-steps N (or --steps N) --eta E --trajectory FILE [--frames 10]:
-  the sampler, by default the run's own (DDIM: its steps, else 50, eta 0; DDPM: all T steps, eta 1), and the
-  denoising of the first 8 samples as a strip (.png) or an animation (.gif, .webp).`;
+  DDPM runs also take --sampler ddpm|ddim|dpm++2m|unipc --sampling-steps N (or --steps N) --eta E
+  --spacing leading|trailing|linspace --trajectory FILE [--frames 10]: the sampler, by default the run's own
+  (DDIM and the ODE solvers: its steps, else 50, eta 0; DDPM: all T steps, eta 1), and the denoising of the
+  first 8 samples as a strip (.png) or an animation (.gif, .webp). Class-conditional DDPM runs
+  (--condition class) take --class N|all --guidance W (classifier-free guidance, default 0; all: a row per class).`;
 
 export const command: Command = {
   name: 'sample',
