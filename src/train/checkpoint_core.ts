@@ -14,6 +14,10 @@ export interface TrainState {
   step: number;
   rng: RngState;
   batcher: BatcherState;
+  /** Positions of the further named streams' batchers (training.streams). */
+  streams?: Record<string, BatcherState>;
+  /** The model's state outside tensors (TrainableModel.hostState), when it keeps any. */
+  host?: unknown;
   elapsedSeconds: number;
   /** Optimiser step counts per group. */
   optimizerSteps: Record<string, number>;

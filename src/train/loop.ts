@@ -89,6 +89,12 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
   const { ckpt: ckptDir, notes, changes } = await prepareOut(opts.out, config, opts);
   const ds: Dataset = await loadSource(t.data, { split: 'train' });
   const batches = runBatcher(ds, family, config);
+  // Further named streams (training.streams): a source, a batcher and a data shape each.
+  const streams: Record<string, { batches: ReturnType<typeof runBatcher>; data: ReturnType<typeof dataShapeOf> }> = {};
+  for (const [name, source] of Object.entries(t.streams ?? {})) {
+    const sds = await loadSource(source, { split: 'train' });
+    streams[name] = { batches: runBatcher(sds, family, config, name), data: dataShapeOf(sds) };
+  }
   const resume = ckptDir ? { checkpoint: await loadCheckpoint(ckptDir), where: ckptDir } : undefined;
 
   // Set when the loop starts (onStart): from then on every invocation leaves a line in sessions.jsonl.
@@ -138,7 +144,7 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
 
   let result: Awaited<ReturnType<typeof trainCore>>;
   try {
-    result = await trainCore({ family, config, data: dataShapeOf(ds), batches, resume, hooks });
+    result = await trainCore({ family, config, data: dataShapeOf(ds), batches, ...(Object.keys(streams).length ? { streams } : {}), resume, hooks });
     status = result.status;
   } catch (e) {
     if (!(e instanceof NonFiniteError)) throw e;

@@ -75,6 +75,8 @@ export interface TrainInput<M = unknown> {
   data: DataShape;
   /** The batches to train on (runBatcher: the run's seeded ones); restored from the checkpoint on resume. */
   batches: BatchSource;
+  /** The run's further named streams (training.streams): their batches and data shapes. */
+  streams?: Record<string, { batches: BatchSource; data: DataShape }>;
   /** A checkpoint to continue from (`where`: its name in messages); trainCore disposes its tensors. */
   resume?: { checkpoint: LoadedCheckpoint; where: string };
   hooks?: TrainHooks;
@@ -107,13 +109,25 @@ export function checkRunConfig<M>(family: TrainFamily<M>, config: RunConfig<M>):
   family.validate(config.modelConfig);
 }
 
-/** The run's batches of `ds`: the data stream of its seed, its batch size, the family's scaling and binarisation. */
-export function runBatcher<M>(ds: Dataset, family: TrainFamily<M>, config: RunConfig<M>): Batcher {
+/** A 32-bit FNV-1a hash of a stream's name, so that each named stream draws its own batches. */
+function nameHash(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * The run's batches of `ds`: the data stream of its seed, its batch size, the family's scaling
+ * and binarisation. A named further stream (training.streams) draws from its own generator,
+ * seeded from the run's data stream and the name, so that streams are independent (unpaired).
+ */
+export function runBatcher<M>(ds: Dataset, family: TrainFamily<M>, config: RunConfig<M>, stream?: string): Batcher {
   const t = config.training;
   const dataOpts = family.dataOptions(config.modelConfig);
+  const data = streams(t.seed).data;
   return new Batcher(ds, {
     batchSize: Math.min(t.batch, ds.n),
-    rng: streams(t.seed).data,
+    rng: stream === undefined ? data : new Rng((data.nextUint32() ^ nameHash(stream)) >>> 0),
     ...(ds.kind === 'images' ? { scaling: dataOpts.scaling, binarize: dataOpts.binarize } : {}),
   });
 }
@@ -131,7 +145,9 @@ export async function trainCore<M>(input: TrainInput<M>): Promise<TrainCoreResul
 }
 
 async function run<M>(input: TrainInput<M>): Promise<TrainCoreResult> {
-  const { family, config, data, batches, resume } = input;
+  const { family, config, batches, resume } = input;
+  const extra = Object.entries(input.streams ?? {});
+  const data: DataShape = extra.length ? { ...input.data, streams: Object.fromEntries(extra.map(([k, s]) => [k, s.data])) } : input.data;
   const hooks = input.hooks ?? {};
   checkRunConfig(family, config);
   const t = config.training;
@@ -162,6 +178,12 @@ async function run<M>(input: TrainInput<M>): Promise<TrainCoreResult> {
         disposeCheckpoint(c);
       }
       batches.restore(c.state.batcher);
+      for (const [name, s] of extra) {
+        const saved = c.state.streams?.[name];
+        if (!saved) throw new UserError(`${resume.where}: holds no position for data stream '${name}'`);
+        s.batches.restore(saved);
+      }
+      if (c.state.host !== undefined) model.restoreHostState?.(c.state.host);
       rngs.step = new Rng(c.state.rng);
       step = c.state.step;
       elapsedBefore = c.state.elapsedSeconds;
@@ -187,7 +209,16 @@ async function run<M>(input: TrainInput<M>): Promise<TrainCoreResult> {
       // A finite loss can still come with an update that overflowed: such weights are never checkpointed.
       const bad = firstNonFinite([...named, ...(ema ? ema.shadow.entries() : []), ...optimizerSlots]);
       if (bad) throw new NonFiniteError(`step ${step}: the weights are not finite after the update (${bad})`);
-      const state: TrainState = { step, rng: rngs.step.state(), batcher: batches.state(), elapsedSeconds: elapsedBefore + (performance.now() - start) / 1000, optimizerSteps, ...('loss' in lastMetrics ? { loss: lastMetrics.loss } : {}) };
+      const host = model.hostState?.();
+      const state: TrainState = {
+        step,
+        rng: rngs.step.state(),
+        batcher: batches.state(),
+        ...(extra.length ? { streams: Object.fromEntries(extra.map(([k, s]) => [k, s.batches.state()])) } : {}),
+        ...(host !== undefined ? { host: JSON.parse(JSON.stringify(host)) as unknown } : {}),
+        elapsedSeconds: elapsedBefore + (performance.now() - start) / 1000, optimizerSteps,
+        ...('loss' in lastMetrics ? { loss: lastMetrics.loss } : {}),
+      };
       await hooks.onCheckpoint?.({ variables: named, ema: ema ? [...ema.shadow.entries()] : null, optimizer: optimizerSlots, state });
     };
 
@@ -248,6 +279,7 @@ async function run<M>(input: TrainInput<M>): Promise<TrainCoreResult> {
     model.setTraining(true);
     while (step < totalSteps) {
       const batch = batches.next();
+      if (extra.length) batch.streams = Object.fromEntries(extra.map(([k, s]) => [k, s.batches.next()]));
       let nonFinite: string | null = null;
       const ctx: StepContext = {
         step,
@@ -256,7 +288,7 @@ async function run<M>(input: TrainInput<M>): Promise<TrainCoreResult> {
         warn,
       };
       const metrics = model.trainStep(batch, ctx);
-      tf.dispose([batch.x, ...(batch.y ? [batch.y] : [])]);
+      for (const b of [batch, ...Object.values(batch.streams ?? {})]) tf.dispose([b.x, ...(b.y ? [b.y] : [])]);
       const bad = Object.entries(metrics).find(([k, v]) => (k === 'loss' || k.endsWith('_loss')) && !Number.isFinite(v));
       if (bad || nonFinite) throw new NonFiniteError(`step ${step + 1}: ${bad ? `${bad[0]} is ${bad[1]}` : nonFinite}`, step);
       step += 1;

@@ -29,6 +29,12 @@ const period = (flag: string, doc: string, d: number) => int({ min: 0, default: 
 
 export const trainingSchema = object({
   data: str({ default: 'mnist', flag: 'data', arg: 'SOURCE', must: 'must be a data source name', doc: 'training data: mnist, fashion-mnist, idx:FILE[,LABELS], folder:DIR, toy:NAME' }),
+  /**
+   * Further named data streams beside `data` (e.g. {"b": "mnist-m"} for CycleGAN's second
+   * domain): each gets its own batcher, drawn independently of the others, and its own data
+   * shape (DataShape.streams); a model finds their batches in Batch.streams. Config-file only.
+   */
+  streams: optional(record(str({ must: 'must be a data source name' }), { must: 'must map stream names to data source names' })),
   /** Length of the run in optimiser steps; `epochs` converts to steps when given instead. */
   steps: int({ min: 1, default: 2000, flag: 'steps', doc: 'length of the run in optimiser steps (unless --epochs decides it)' }),
   epochs: nullable(int({ min: 1 }), { default: null, flag: 'epochs', doc: 'length of the run in passes over the data, instead of --steps' }),

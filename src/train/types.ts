@@ -53,6 +53,8 @@ export interface StepContext {
 export interface Batch {
   x: tf.Tensor; // [B, H, W, C] images or [B, 2] points
   y?: tf.Tensor1D; // int32 labels when the source has them
+  /** This step's batches of the run's further named streams (training.streams), each drawn independently. */
+  streams?: Record<string, Batch>;
 }
 
 /** A model instance that the loop can train, checkpoint and sample from. */
@@ -72,6 +74,13 @@ export interface TrainableModel {
   sample(n: number, rng: Rng): tf.Tensor;
   /** Switch batch norm / dropout between training and evaluation behaviour. */
   setTraining(on: boolean): void;
+  /**
+   * State the model keeps outside its tensors (a GAN's last generator step, an image pool's
+   * contents and position...), as JSON: saved in every checkpoint and handed back on resume, so
+   * that a resumed run continues exactly. Optional: most models keep none.
+   */
+  hostState?(): unknown;
+  restoreHostState?(state: unknown): void;
   dispose(): void;
 }
 
@@ -81,6 +90,8 @@ export interface DataShape {
   /** [H, W, C] for images, [2] for points. */
   shape: number[];
   numClasses: number | null;
+  /** The shapes of the run's further named streams (training.streams), when it has any. */
+  streams?: Record<string, DataShape>;
 }
 
 /**
