@@ -58,6 +58,19 @@ export class GanModel implements TrainableModel {
     return tf.tensor2d(rng.normalArray(n * this.config.nz), [n, this.config.nz]);
   }
 
+  /**
+   * The state outside tensors that a resume needs for the same metrics lines: the generator's
+   * last metrics (repeated on critic-only steps) and the run of steps the discriminator has won.
+   */
+  hostState(): { lastGenerator: StepMetrics; dominated: number } {
+    return { lastGenerator: { ...this.lastGenerator }, dominated: this.dominated };
+  }
+  restoreHostState(s: unknown): void {
+    const h = s as { lastGenerator?: StepMetrics; dominated?: number };
+    this.lastGenerator = { ...(h.lastGenerator ?? {}) };
+    this.dominated = h.dominated ?? 0;
+  }
+
   /** G(z): images in [-1, 1] [n, H, W, C] or points [n, 2]. */
   generate(z: tf.Tensor): tf.Tensor {
     return this.generator.apply(z);
