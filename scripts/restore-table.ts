@@ -9,7 +9,7 @@
  *   ... --ablations   (DGP fixed generator / MSE loss, DDNM with the re-derived eps, on box, sr4, cs25;
  *                      DDNM+ without time travel on denoise)
  */
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { command } from '../src/cli/commands/restore.js';
@@ -57,30 +57,39 @@ if (!values.ablations) {
   }
 }
 
-const rows: Record<string, unknown>[] = [];
 mkdirSync(out, { recursive: true });
 for (const c of cells) {
   const dir = join(out, c.task, c.name);
-  const file = join(dir, 'metrics.json');
-  if (!existsSync(file)) {
-    const t0 = Date.now();
-    console.error(`[${new Date().toISOString().slice(11, 19)}] ${c.task} ${c.name} ...`);
-    const code = await command.run([...c.args, '--data', values.data!, '--n', values.n!, '--batch', values.batch!, '--threads', values.threads!, '--out', dir]);
-    if (code !== 0) throw new Error(`${c.task} ${c.name}: exit ${code}`);
-    console.error(`   ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  }
-  const m = JSON.parse(readFileSync(file, 'utf8'));
-  delete m.perImage;
-  rows.push({ cell: c.name, taskKey: c.task, ...m });
+  if (existsSync(join(dir, 'metrics.json'))) continue;
+  const t0 = Date.now();
+  console.error(`[${new Date().toISOString().slice(11, 19)}] ${c.task} ${c.name} ...`);
+  const code = await command.run([...c.args, '--data', values.data!, '--n', values.n!, '--batch', values.batch!, '--threads', values.threads!, '--out', dir]);
+  if (code !== 0) throw new Error(`${c.task} ${c.name}: exit ${code}`);
+  console.error(`   ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-const f = (v: unknown, d: number) => (typeof v === 'number' ? v.toFixed(d) : '-');
-const lines = ['| task | method | PSNR | SSIM | FID | accuracy | ||A x - y|| | s / image |', '|---|---|---|---|---|---|---|---|'];
-for (const r of rows) {
-  lines.push(`| ${r.task} | ${r.cell} | ${f(r.psnr, 2)} | ${f(r.ssim, 3)} | ${f(r.fid, 1)} | ${f(r.accuracy, 3)} | ${typeof r.consistency === 'number' ? (r.consistency as number).toExponential(1) : '-'} | ${f(r.secondsPerImage, 3)} |`);
+// The tables, from every cell under OUT (this run's and earlier ones'): rows = methods, columns = tasks.
+type Row = { task: string; method: string; n: number; psnr: number; ssim: number; fid: number | null; accuracy: number | null; consistency: number; secondsPerImage: number; fidTruth: number | null; accuracyTruth: number | null };
+const found: Row[] = [];
+for (const t of Object.keys(TASKS)) {
+  if (!existsSync(join(out, t))) continue;
+  for (const m of readdirSync(join(out, t)).sort()) {
+    const f = join(out, t, m, 'metrics.json');
+    if (existsSync(f)) found.push(JSON.parse(readFileSync(f, 'utf8')) as Row & { method: string });
+    if (existsSync(f)) found[found.length - 1].method = m; // the cell's name (ablations share a method)
+  }
 }
-const truth = rows[0];
-lines.push('', `ground truth at this n: FID ${f(truth?.fidTruth, 1)}, accuracy ${f(truth?.accuracyTruth, 3)} (n = ${truth?.n})`);
-writeFileSync(join(out, values.ablations ? 'ablations.md' : 'table.md'), lines.join('\n') + '\n');
-writeFileSync(join(out, values.ablations ? 'ablations.json' : 'table.json'), JSON.stringify(rows, null, 1) + '\n');
+const ORDER = ['pinv', 'vae', 'dgp', 'dgp-fixed', 'dgp-mse', 'ddnm', 'ddnm-rederive', 'ddnm+', 'ddnm+-no-travel'];
+const taskNames = [...new Set(found.map((r) => r.task))];
+const methods = [...new Set(found.map((r) => r.method))].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+const fmt = (v: number | null, d: number) => (v === null || v === undefined ? '-' : v.toFixed(d));
+const cell = (r: Row | undefined) => (r ? `${fmt(r.psnr, 2)} / ${fmt(r.ssim, 3)} / ${fmt(r.fid, 0)} / ${fmt(r.accuracy, 2)}` : '');
+const lines = [`PSNR dB / SSIM / FID / accuracy (n = ${found[0]?.n}, ${values.data})`, '', `| method | ${taskNames.join(' | ')} |`, `|---|${taskNames.map(() => '---').join('|')}|`];
+for (const m of methods) lines.push(`| ${m === 'pinv' ? 'A+ y' : m} | ${taskNames.map((t) => cell(found.find((r) => r.task === t && r.method === m))).join(' | ')} |`);
+const truth = found[0];
+lines.push(`| ground truth | ${taskNames.map(() => `- / - / ${fmt(truth?.fidTruth ?? null, 0)} / ${fmt(truth?.accuracyTruth ?? null, 2)}`).join(' | ')} |`);
+lines.push('', `seconds per image / mean ||A x_hat - y||_2 ([0, 1] units)`, '', `| method | ${taskNames.join(' | ')} |`, `|---|${taskNames.map(() => '---').join('|')}|`);
+for (const m of methods) lines.push(`| ${m === 'pinv' ? 'A+ y' : m} | ${taskNames.map((t) => { const r = found.find((x) => x.task === t && x.method === m); return r ? `${fmt(r.secondsPerImage, 2)} / ${r.consistency.toExponential(1)}` : ''; }).join(' | ')} |`);
+writeFileSync(join(out, 'table.md'), lines.join('\n') + '\n');
+writeFileSync(join(out, 'table.json'), JSON.stringify(found, null, 1) + '\n');
 console.log(lines.join('\n'));
