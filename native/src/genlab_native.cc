@@ -7,11 +7,14 @@
 // activations NHWC, filters [KH, KW, Ci, Co] (oneDNN's hwio), matrices row-major.
 //
 // Libraries (chosen when the addon is built, see binding.gyp and scripts/build-native.mjs):
-//   GENLAB_HAVE_OPENBLAS  matrix products through OpenBLAS's cblas_sgemm
-//   GENLAB_HAVE_DNNL      convolutions through oneDNN's primitives (and products through
-//                         dnnl_sgemm when OpenBLAS is absent)
-// With OpenBLAS alone, convolutions are im2col/col2im plus sgemm (also selectable with both,
-// for measurements: setConvImpl).
+//   GENLAB_HAVE_DNNL      oneDNN: products through dnnl_sgemm, convolutions through its
+//                         primitives (cached per shape and thread count); the build's choice
+//                         when present (measured faster than OpenBLAS on every product here, and
+//                         one thread pool instead of two competing for 2 cores)
+//   GENLAB_HAVE_OPENBLAS  OpenBLAS: products through cblas_sgemm, convolutions by im2col/col2im
+//                         plus sgemm (the build when oneDNN is missing)
+// Built with both (GENLAB_NATIVE_LIBS=openblas,dnnl), setGemmImpl and setConvImpl switch
+// between them for measurements. Threads: setThreads (OpenMP's for oneDNN, OpenBLAS's own).
 #include <node_api.h>
 
 #include <algorithm>
@@ -84,11 +87,61 @@ float* At(const Heap& heap, int64_t off, int64_t count) {
 }
 
 int g_threads = 1;
+// Calls from several Node threads (worker_threads each with a backend) share the primitive cache
+// and the im2col scratch: one call at a time.
+std::mutex g_call;
 // With both libraries: 0 = dnnl_sgemm (the default), 1 = OpenBLAS.
 int g_gemm_impl = 0;
 
 // ---------------------------------------------------------------------------------------------
 // sgemm: row-major C[M, N] = alpha op(A)[M, K] op(B)[K, N] + beta C
+
+// Threads for one call: all of them for work of at least `min_macs` multiply-adds, else one.
+// Measured on 2 cores inside training steps: waking the second thread for a small call costs
+// more than it saves (a [256,128] x [128,128] product between element-wise kernels: 103 us on
+// one thread, 440 us on two; dcgan's 12.8M-multiply-add convolutions 0.62 / 0.70 ms), while
+// large calls gain (dcgan's 411M: 6.97 / 4.77 ms).
+constexpr int64_t kGemmParallelMin = int64_t(1) << 26;
+constexpr int64_t kConvParallelMin = int64_t(1) << 25;
+
+void SetLibraryThreads(int n) {
+#ifdef GENLAB_HAVE_OPENBLAS
+  openblas_set_num_threads(n);
+#endif
+#ifdef GENLAB_HAVE_DNNL
+  omp_set_num_threads(n);
+#endif
+}
+
+class CallThreads {
+ public:
+  CallThreads(int64_t macs, int64_t min_macs) : n_(g_threads > 1 && macs < min_macs ? 1 : g_threads) {
+    if (n_ != g_threads) SetLibraryThreads(n_);
+  }
+  ~CallThreads() {
+    if (n_ != g_threads) SetLibraryThreads(g_threads);
+  }
+  int n() const { return n_; }
+
+ private:
+  int n_;
+};
+
+// C = alpha a b^T + beta C for vectors a [M], b [N] (a product with K = 1, e.g. the input
+// gradient of a one-output dense layer): dnnl_sgemm took 0.58 ms for [64,1] x [1,6272].
+__attribute__((target_clones("avx512f", "avx2", "default"))) void Outer(int64_t m, int64_t n, float alpha,
+                                                                          const float* a, const float* b, float beta,
+                                                                          float* c, int64_t ldc) {
+  for (int64_t i = 0; i < m; i++) {
+    const float ai = alpha * a[i];
+    float* ci = c + i * ldc;
+    if (beta == 0.f) {
+      for (int64_t j = 0; j < n; j++) ci[j] = ai * b[j];
+    } else {
+      for (int64_t j = 0; j < n; j++) ci[j] = ai * b[j] + beta * ci[j];
+    }
+  }
+}
 
 void Sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
            const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
@@ -96,6 +149,10 @@ void Sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const
   if (k == 0) {
     for (int64_t i = 0; i < m; i++)
       for (int64_t j = 0; j < n; j++) c[i * ldc + j] = beta == 0.f ? 0.f : beta * c[i * ldc + j];
+    return;
+  }
+  if (k == 1 && (ta || lda == 1) && (!tb || ldb == 1)) {  // a and b are contiguous vectors
+    Outer(m, n, alpha, a, b, beta, c, ldc);
     return;
   }
 #if defined(GENLAB_HAVE_OPENBLAS) && defined(GENLAB_HAVE_DNNL)
@@ -141,6 +198,8 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   const float* b = At(heap, v[7], (batch - 1) * sb + k * n);
   float* c = At(heap, v[8], batch * m * n);
   if (batch > 0 && (!a || !b || !c)) return Throw(env, "gemm: operand outside the heap");
+  std::lock_guard<std::mutex> lock(g_call);
+  CallThreads threads(batch * m * n * k, kGemmParallelMin);
   for (int64_t i = 0; i < batch; i++) {
     Sgemm(ta, tb, m, n, k, 1.f, a + i * sa, ta ? m : k, b + i * sb, tb ? k : n, 0.f, c + i * m * n, n);
   }
@@ -281,9 +340,9 @@ std::unordered_map<std::string, std::unique_ptr<DnnlConv>>& ConvCache() {
   return cache;
 }
 
-DnnlConv* GetDnnlConv(int kind, const ConvGeom& g) {
+DnnlConv* GetDnnlConv(int kind, const ConvGeom& g, int nthr) {
   auto& cache = ConvCache();
-  const std::string key = g.Key(kind, g_threads);
+  const std::string key = g.Key(kind, nthr);
   auto it = cache.find(key);
   if (it != cache.end()) return it->second.get();
   auto& eng = Engine();
@@ -336,8 +395,8 @@ DnnlConv* GetDnnlConv(int kind, const ConvGeom& g) {
 }
 
 // a0, a1 -> out:  forward x, w -> y;  backward data dy, w -> dx;  backward weights x, dy -> dw
-void ConvDnnl(int kind, const ConvGeom& g, float* a0, float* a1, float* out) {
-  DnnlConv* e = GetDnnlConv(kind, g);
+void ConvDnnl(int kind, const ConvGeom& g, float* a0, float* a1, float* out, int nthr) {
+  DnnlConv* e = GetDnnlConv(kind, g, nthr);
   auto& eng = Engine();
   auto& s = Stream();
   if (kind == kBackwardWeights) {
@@ -413,10 +472,12 @@ napi_value Conv(napi_env env, napi_callback_info info) {
     p[i] = At(heap, offs[i], sizes[kind][i]);
     if (!p[i]) return Throw(env, "conv: operand outside the heap");
   }
+  std::lock_guard<std::mutex> lock(g_call);
+  CallThreads threads(g.n * g.oh * g.ow * g.co * g.kh * g.kw * g.ci, kConvParallelMin);
   try {
 #ifdef GENLAB_HAVE_DNNL
     if (!UseIm2col(static_cast<int>(kind), g)) {
-      ConvDnnl(static_cast<int>(kind), g, p[0], p[1], p[2]);
+      ConvDnnl(static_cast<int>(kind), g, p[0], p[1], p[2], threads.n());
       return nullptr;
     }
 #endif
@@ -433,12 +494,7 @@ napi_value Conv(napi_env env, napi_callback_info info) {
 
 void ApplyThreads(int n) {
   g_threads = std::max(1, n);
-#ifdef GENLAB_HAVE_OPENBLAS
-  openblas_set_num_threads(g_threads);
-#endif
-#ifdef GENLAB_HAVE_DNNL
-  omp_set_num_threads(g_threads);
-#endif
+  SetLibraryThreads(g_threads);
 }
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
@@ -447,6 +503,7 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   CHECK_NAPI(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   int64_t n = 1;
   if (argc < 1 || !GetInt64(env, argv[0], &n)) return Throw(env, "setThreads: integer expected");
+  std::lock_guard<std::mutex> lock(g_call);
   ApplyThreads(static_cast<int>(n));
   return nullptr;
 }

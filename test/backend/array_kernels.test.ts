@@ -10,6 +10,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { groupNorm } from '../../src/nn/group_norm_op.js';
 import { batchNormTraining } from '../../src/nn/batch_norm_op.js';
+import { silu } from '../../src/nn/activations.js';
 import { leadingAxes } from '../../src/backend/kernels/sum.js';
 import { transposeArray, canonicalTranspose } from '../../src/backend/kernels/transpose.js';
 
@@ -231,6 +232,32 @@ test('Relu through the fused gradient kernel (alpha 0), and the gradient of that
       return [dx, ddv];
     });
     ['dx', 'ddv'].forEach((name, i) => assert.equal(relErr(wasm[i], cpu[i]), 0, `${name} ${shape}`));
+    assert.equal(leaked, 0);
+  }
+});
+
+test('SiLU through the fused gradient kernel equals cpu; its second order equals the analytic one', async () => {
+  const sig = (x: number) => 1 / (1 + Math.exp(-x));
+  const g = (x: number) => sig(x) * (1 + x * (1 - sig(x))); // d silu / dx
+  const g2 = (x: number) => sig(x) * (1 - sig(x)) * (2 + x * (1 - 2 * sig(x))); // d^2 silu / dx^2
+  for (const x of [-3, -0.7, 0.2, 2.5]) assert.ok(Math.abs((g(x + 1e-5) - g(x - 1e-5)) / 2e-5 - g2(x)) < 1e-6, 'g2 is the derivative of g');
+  for (const shape of [[7, 5, 3], [16, 14, 14, 8]]) {
+    const x = rand(shape);
+    const v = rand(shape);
+    const w = rand(shape);
+    const [cpu, wasm, leaked] = await onBoth([x, v, w], (xt, vt, wt) => {
+      const y = silu(xt);
+      const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(silu(a), vt)))(xt);
+      // Second order, both ways: through dy (ddv) and through x (ddx).
+      const inner = (a: tf.Tensor, b: tf.Tensor) => tf.grad((c: tf.Tensor) => tf.sum(tf.mul(silu(c), b)))(a);
+      const ddv = tf.grad((b: tf.Tensor) => tf.sum(tf.mul(inner(xt, b), wt)))(vt);
+      const ddx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(inner(a, vt), wt)))(xt);
+      return [y, dx, ddv, ddx];
+    });
+    ['y', 'dx', 'ddv'].forEach((name, i) => assert.ok(relErr(wasm[i], cpu[i]) < 1e-5, `${name} ${shape}: ${relErr(wasm[i], cpu[i])}`));
+    // tfjs's own second order of x * sigmoid(x) (the cpu side) is wrong: the analytic one is the reference.
+    const want = Float32Array.from(x.values, (xi, i) => g2(xi) * v.values[i] * w.values[i]);
+    assert.ok(relErr(wasm[3], want) < 1e-5, `ddx ${shape}: ${relErr(wasm[3], want)}`);
     assert.equal(leaked, 0);
   }
 });

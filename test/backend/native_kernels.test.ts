@@ -60,6 +60,17 @@ test('native Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput equal cpu over
           await checked(`forward dilation 2 ${tag}`, [x, w], (xt, wt) => tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, 1, c.pad, 'NHWC', 2), 'conv');
         }
       }
+      // Large enough to run on every thread (>= 2^25 multiply-adds), each direction.
+      {
+        const x = rand([8, 28, 28, 32]);
+        const w = rand([3, 3, 32, 64]);
+        const pad: Pad = [[0, 0], [1, 1], [1, 1], [0, 0]];
+        await checked(`forward large impl ${impl}`, [x, w], (xt, wt) => tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, 1, pad), 'conv');
+        await checked(`filter grad large impl ${impl}`, [x, w], (xt, wt) =>
+          tf.grad((ww: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt as tf.Tensor4D, ww as tf.Tensor4D, 1, pad))))(wt), 'conv');
+        await checked(`input grad large impl ${impl}`, [x, w], (xt, wt) =>
+          tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, wt as tf.Tensor4D, 1, pad))))(xt), 'conv');
+      }
       for (const [h, k, out, pads] of transposeCases) {
         const x = rand([2, h, h, 6]);
         const w = rand([k, k, 3, 6]);
@@ -94,6 +105,11 @@ test('native BatchMatMul equals cpu: every transpose, batches, broadcast batches
   await checked('matmul [3,5,7] x [1,7,4]', [rand([3, 5, 7]), rand([1, 7, 4])], (a, b) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D), 'gemm');
   await checked('matmul [1,5,7] x [3,7,4]^T', [rand([1, 5, 7]), rand([3, 4, 7])], (a, b) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, false, true), 'gemm');
   await checked('matmul [33,70] x [70,19]', [rand([33, 70]), rand([70, 19])], (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), 'gemm');
+  // K = 1 (outer products, the addon's own loop), either way round; and one large enough to run
+  // on every thread (>= 2^26 multiply-adds).
+  await checked('matmul [64,1] x [1,50]', [rand([64, 1]), rand([1, 50])], (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), 'gemm');
+  await checked('matmul [1,64]^T x [50,1]^T', [rand([1, 64]), rand([50, 1])], (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, true, true), 'gemm');
+  await checked('matmul [256,512] x [512,512]', [rand([256, 512]), rand([512, 512])], (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), 'gemm');
   await checked('matmul [2,3,5,7]^T x [2,3,5,4]', [rand([2, 3, 5, 7]), rand([2, 3, 5, 4])], (a, b) => tf.matMul(a as tf.Tensor4D, b as tf.Tensor4D, true, false), 'gemm');
 });
 

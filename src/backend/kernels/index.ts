@@ -14,6 +14,7 @@ import { transposeConfig } from './transpose.js';
 import { sliceConfig } from './slice.js';
 import { sumConfig } from './sum.js';
 import { leakyReluConfig, leakyReluGradConfig, registerLeakyReluGradient, registerReluGradient } from './leaky_relu.js';
+import { siluGradConfig, registerSiluGradGradient } from './silu.js';
 
 export const KERNEL_PACK: KernelConfig[] = [
   conv2dBackpropFilterConfig,
@@ -27,6 +28,7 @@ export const KERNEL_PACK: KernelConfig[] = [
   leakyReluConfig,
   leakyReluGradConfig,
   sumConfig,
+  siluGradConfig,
 ];
 
 let registered = false;
@@ -41,5 +43,6 @@ export function registerWasmKernelPack(): void {
   }
   registerLeakyReluGradient();
   registerReluGradient();
+  registerSiluGradGradient();
   registered = true;
 }

@@ -55,18 +55,26 @@ let loaded: { addon?: NativeAddon; reason?: string } | null = null;
 
 /**
  * oneDNN runs on OpenMP (libgomp), whose idle threads spin for a while after each parallel
- * region before they sleep. On a 2-core machine that spinning takes the core the wasm backend's
- * own threads and the next native call need; a short spin keeps back-to-back calls fast without
- * holding the core through the JavaScript between them (measured: see README, "Native kernels").
- * Read by libgomp when the addon loads it, so set before; a user's own settings win.
+ * region before they sleep: 300,000 spins by default, ~4 ms here (10,000: ~0.15 ms). On a 2-core machine that
+ * spinning takes the core the wasm backend's own threads need between native calls; a short
+ * spin keeps back-to-back calls fast without holding the core through the JavaScript between
+ * them (with the wasm backend on 2 threads, mlp-vae: 25 ms per step at 10,000 spins, 35 ms at the
+ * default). libgomp reads the variable when the addon loads it, so it is set for the load and
+ * then taken out again, leaving child processes (the PyTorch reference among them) their own
+ * defaults; a user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
  */
-function tuneOpenMp(): void {
-  const env = process.env;
-  if (env.OMP_WAIT_POLICY === undefined && env.GOMP_SPINCOUNT === undefined) env.GOMP_SPINCOUNT = GOMP_SPINCOUNT;
-}
-
-/** libgomp's default is 300000 spins (~15 ms here) when threads <= cores. */
 export const GOMP_SPINCOUNT = '10000';
+
+function withOpenMpTuning<T>(load: () => T): T {
+  const env = process.env;
+  const set = env.OMP_WAIT_POLICY === undefined && env.GOMP_SPINCOUNT === undefined;
+  if (set) env.GOMP_SPINCOUNT = GOMP_SPINCOUNT;
+  try {
+    return load();
+  } finally {
+    if (set) delete env.GOMP_SPINCOUNT;
+  }
+}
 
 /** The addon, loaded once; `reason` says why not when it cannot be. */
 export function loadAddon(): { addon?: NativeAddon; reason?: string } {
@@ -77,9 +85,8 @@ export function loadAddon(): { addon?: NativeAddon; reason?: string } {
     return loaded;
   }
   try {
-    tuneOpenMp();
     const require = createRequire(import.meta.url);
-    const addon = require(path) as NativeAddon;
+    const addon = withOpenMpTuning(() => require(path) as NativeAddon);
     addon.info();
     loaded = { addon };
   } catch (e) {

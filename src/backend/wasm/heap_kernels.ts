@@ -25,6 +25,8 @@ export interface HeapKernels {
   chan_dot(dy: number, x: number, n: number, C: number, mean: number, accDy: number, accDyX: number): void;
   chan_affine(x: number, n: number, C: number, mean: number, scale: number, shift: number, y: number): void;
   chan_affine2(dy: number, x: number, n: number, C: number, mean: number, a: number, b: number, k: number, dx: number): void;
+  /** SiLU's gradient from the saved sigmoid: dx = dy s (1 + x (1 - s)) over n floats. */
+  silu_grad(dy: number, x: number, s: number, dx: number, n: number): void;
   /** `outer` runs of `bytes` bytes from src to dst, each side advancing by its byte stride. */
   copy_runs(src: number, srcStride: number, dst: number, dstStride: number, outer: number, bytes: number): void;
   /** The heap the addresses refer to. */

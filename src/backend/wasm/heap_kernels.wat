@@ -290,6 +290,38 @@
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $p_loop))))
 
+  ;; SiLU's gradient from the saved sigmoid s = sigmoid(x), f32x4 then a scalar tail (n elements):
+  ;;   dx = dy s (1 + x (1 - s))
+  (func (export "silu_grad") (param $dy i32) (param $x i32) (param $s i32) (param $dx i32) (param $n i32)
+    (local $i i32) (local $end4 i32) (local $end i32) (local $sv v128) (local $ss f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $end) (i32.const -16)))
+    (block $vec_done
+      (loop $vec
+        (br_if $vec_done (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $sv (v128.load (i32.add (local.get $s) (local.get $i))))
+        (v128.store (i32.add (local.get $dx) (local.get $i))
+          (f32x4.mul
+            (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $i))) (local.get $sv))
+            (f32x4.madd
+              (v128.load (i32.add (local.get $x) (local.get $i)))
+              (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $sv))
+              (v128.const f32x4 1 1 1 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vec)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $ss (f32.load (i32.add (local.get $s) (local.get $i))))
+        (f32.store (i32.add (local.get $dx) (local.get $i))
+          (f32.mul
+            (f32.mul (f32.load (i32.add (local.get $dy) (local.get $i))) (local.get $ss))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $x) (local.get $i))) (f32.sub (f32.const 1) (local.get $ss)))
+              (f32.const 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tail))))
+
   ;; `outer` runs of `bytes` bytes: src, src + srcStride, ... -> dst, dst + dstStride, ... (byte strides)
   (func (export "copy_runs") (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32)
     (param $outer i32) (param $bytes i32)
