@@ -10,7 +10,7 @@ import { guardUnfinished } from './exit_guard.js';
 /** Sub-command names; each is implemented by ./commands/<name>.js exporting `command`. */
 const commandNames = [
   'train', 'sample', 'data', 'fit', 'reconstruct', 'interpolate', 'manifold',
-  'eval', 'classify', 'sweep', 'bench', 'report', 'plot', 'restore',
+  'eval', 'classify', 'sweep', 'worker', 'bench', 'report', 'plot', 'restore',
 ] as const;
 
 async function load(name: string): Promise<{ command: Command }> {

@@ -1,9 +1,11 @@
 /**
  * A study over configs and seeds, as Lucic et al. (2018) ran at scale: every combination of
  * a grid (or random draws from ranges) times every seed is trained and evaluated by its own
- * `genlab` worker process, N at a time. A run whose eval.json exists is finished and skipped,
- * so an interrupted sweep continues where it stopped. Results: results.jsonl, results.csv and
- * a strip plot of the chosen metric per group (the spread over seeds is the point).
+ * `genlab` worker process, N at a time (src/eval/sweep_run.ts; src/queue/ runs the same runs
+ * through a Redis job queue, on any number of hosts). A run whose eval.json exists is finished
+ * and skipped, so an interrupted sweep continues where it stopped. Results: results.jsonl,
+ * results.csv and a strip plot of the chosen metric per group (the spread over seeds is the
+ * point).
  *
  * SWEEP.json:
  *   { "model": "ddpm",                                   family to train
@@ -14,12 +16,11 @@
  *     "eval": ["--metric", "mmd,modes"],                 genlab eval flags (plus --json)
  *     "metric": "mmd" }                                  the metric plotted per group
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../util/rng.js';
 import { UserError } from '../util/errors.js';
-import { writeFileAtomic, makeDirs } from '../io/atomic.js';
+import { makeDirs } from '../io/atomic.js';
+import { trainAndEvaluate } from './sweep_run.js';
 import { formatSeconds } from '../util/progress.js';
 
 export interface SweepConfig {
@@ -81,23 +82,20 @@ export function expandSweep(c: SweepConfig): SweepRun[] {
   return runs;
 }
 
-function runChild(main: string, args: string[], logPath: string): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, main, ...args], { env: { ...process.env, CI: '1', GENLAB_THREADS: '1' } });
-    let stdout = '';
-    let log = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (log += d));
-    child.on('exit', (code) => {
-      writeFileSync(logPath, log);
-      resolve({ code: code ?? 1, stdout });
-    });
-  });
+/** A run that did not finish, as a results row: its flags and seed, and what went wrong. */
+export function failedRow(r: SweepRun, message: string): Record<string, unknown> {
+  return { run: r.name, group: r.group, seed: r.seed, ...r.flags, error: message };
+}
+
+/** A finished run as a results row: its flags and seed, then the metrics genlab eval printed. */
+export function resultRow(r: SweepRun, metrics: Record<string, unknown>): Record<string, unknown> {
+  return { run: r.name, group: r.group, seed: r.seed, ...r.flags, ...metrics };
 }
 
 /**
  * Runs the study. `log` gets a line when a run starts, finishes or fails, and, while runs are
  * going, a line every `heartbeatMs` (default 30 s) saying what is running and for how long.
+ * A run that failed is a row with an `error` (and is tried again when the sweep is re-run).
  */
 export async function runSweep(c: SweepConfig, out: string, parallel: number, main: string, log: (m: string) => void, heartbeatMs = 30_000): Promise<Record<string, unknown>[]> {
   const runs = expandSweep(c);
@@ -117,31 +115,18 @@ export async function runSweep(c: SweepConfig, out: string, parallel: number, ma
   const worker = async () => {
     while (next < runs.length) {
       const r = runs[next++];
-      const dir = join(out, 'runs', r.name);
-      const evalPath = join(dir, 'eval.json');
-      if (!existsSync(evalPath)) {
-        const flags = Object.entries(r.flags).flatMap(([k, v]) => [`--${k}`, v]);
-        const resume = existsSync(join(dir, 'latest'));
-        if (!resume) rmSync(dir, { recursive: true, force: true });
-        log(`sweep: training ${r.name} (${next}/${runs.length})${resume ? ', resuming' : ''}`);
-        running.set(r.name, { phase: 'training', since: performance.now() });
-        const t = await runChild(main, ['train', c.model, ...c.args, ...flags, '--seed', String(r.seed), '--out', dir, ...(resume ? ['--resume'] : []), '--quiet'], join(out, 'runs', `${r.name}.train.log`));
-        if (t.code !== 0) {
-          running.delete(r.name);
-          log(`${r.name}: training failed (see ${r.name}.train.log)`);
-          continue;
-        }
-        running.set(r.name, { phase: 'evaluating', since: performance.now() });
-        const e = await runChild(main, ['eval', dir, ...c.eval, '--json'], join(out, 'runs', `${r.name}.eval.log`));
-        running.delete(r.name);
-        if (e.code !== 0) {
-          log(`${r.name}: evaluation failed (see ${r.name}.eval.log)`);
-          continue;
-        }
-        await writeFileAtomic(evalPath, e.stdout.trim() + '\n');
+      const position = next;
+      const outcome = await trainAndEvaluate({ model: c.model, args: c.args, eval: c.eval, run: r }, join(out, 'runs', r.name), { main, threads: 1 }, (phase, _pid, resumedFrom) => {
+        if (phase === 'training') log(`sweep: training ${r.name} (${position}/${runs.length})${resumedFrom ? ', resuming' : ''}`);
+        running.set(r.name, { phase, since: performance.now() });
+      });
+      running.delete(r.name);
+      if (outcome.status === 'failed') {
+        log(`${r.name}: ${outcome.phase === 'train' ? 'training' : 'evaluation'} failed: ${outcome.message}`);
+        results.push(failedRow(r, outcome.message));
+        continue;
       }
-      const metrics = JSON.parse(readFileSync(evalPath, 'utf8')) as Record<string, unknown>;
-      results.push({ run: r.name, group: r.group, seed: r.seed, ...r.flags, ...metrics });
+      results.push(resultRow(r, outcome.metrics));
       done++;
       log(`sweep: ${done}/${runs.length} runs done`);
     }
