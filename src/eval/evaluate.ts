@@ -11,9 +11,10 @@ import { inceptionScore, classHistogram } from './inception_score.js';
 import { mmd } from './mmd.js';
 import { modeCoverage } from './modes.js';
 import { extract, loadFeatureNet, defaultFeatureNet } from './features.js';
+import { labelAccuracy } from './label_accuracy.js';
 import type { SampleSet } from './image_sets.js';
 
-export const IMAGE_METRICS = ['fid', 'kid', 'precision', 'recall', 'is', 'classes'] as const;
+export const IMAGE_METRICS = ['fid', 'kid', 'precision', 'recall', 'is', 'classes', 'accuracy'] as const;
 export const POINT_METRICS = ['mmd', 'modes', 'hq'] as const;
 
 export interface EvalOptions {
@@ -69,5 +70,11 @@ export async function evaluateSets(gen: SampleSet, ref: SampleSet, opts: EvalOpt
     out.is_std = s.std;
   }
   if (want.has('classes')) out.classes = classHistogram(a.probs, gen.n, a.classes);
+  if (want.has('accuracy')) {
+    // Share of the set the feature classifier assigns to its own label: for a class-conditional
+    // model the class each sample was asked for; for real data the classifier's accuracy (the floor).
+    if (!gen.labels) throw new UserError(`--metric accuracy: the evaluated set has no labels (a class-conditional run, or a labelled data source)`);
+    out.accuracy = labelAccuracy(a.probs, gen.labels, a.classes);
+  }
   return out;
 }

@@ -114,16 +114,19 @@ export async function loadSampleSet(
     const rng = new Rng(seed);
     const per = run.data.shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(n * per);
+    // A class-conditional model says which class each sample was asked for (for --metric accuracy).
+    const labels = run.model.sampleLabels?.(1) ? new Int32Array(n) : undefined;
     const batch = run.data.kind === 'images' ? 250 : n;
     for (let i = 0; i < n; i += batch) {
       const b = Math.min(batch, n - i);
       const s = run.model.sample(b, rng);
       values.set(s.dataSync() as Float32Array, i * per);
       s.dispose();
+      labels?.set(run.model.sampleLabels!(b)!, i);
       onProgress?.(i + b);
     }
     run.model.dispose();
-    return { kind: run.data.kind, n, values, shape: run.data.shape, source: run.config.training.data };
+    return { kind: run.data.kind, n, values, shape: run.data.shape, labels, source: run.config.training.data };
   }
   const ds = await loadSource(spec);
   const take = Math.min(n, ds.n);

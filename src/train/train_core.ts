@@ -165,7 +165,9 @@ async function run<M>(input: TrainInput<M>): Promise<TrainCoreResult> {
     }
     const named = model.namedVariables();
     const nameOf = new Map(named.map(([n, v]) => [v, n] as const));
-    const emaParams: [string, tf.Variable][] = t.ema ? model.emaGroups().flatMap((g) => groups[g].map((v) => [nameOf.get(v)!, v] as [string, tf.Variable])) : [];
+    const emaParams: [string, tf.Variable][] = t.ema
+      ? [...model.emaGroups().flatMap((g) => groups[g]), ...(model.emaBuffers?.() ?? [])].map((v) => [nameOf.get(v)!, v] as [string, tf.Variable])
+      : [];
     ema = t.ema && emaParams.length ? new Ema(t.ema.decay, emaParams) : null;
 
     let step = 0;
@@ -321,7 +323,9 @@ async function run<M>(input: TrainInput<M>): Promise<TrainCoreResult> {
 
 function restore(c: LoadedCheckpoint, where: string, named: [string, tf.Variable][], ema: Ema | null, optimizers: Map<string, Optimizer>, groups: Record<string, tf.Variable[]>): void {
   assignByName(named, c.variables, where);
-  if (ema && c.ema) for (const [n, v] of ema.shadow) v.assign(c.ema.get(n)!);
+  // A checkpoint written before a variable joined the EMA (batch-norm statistics) has none for it:
+  // its average starts from the live value, as a new run's does.
+  if (ema && c.ema) for (const [n, v] of ema.shadow) if (c.ema.has(n)) v.assign(c.ema.get(n)!);
   for (const [g, opt] of optimizers) {
     const slots = new Map<string, tf.Tensor>();
     for (const [k, v] of c.optimizer) if (k.startsWith(`${g}/`)) slots.set(k.slice(g.length + 1), v);

@@ -65,6 +65,13 @@ export interface TrainableModel {
   paramGroups(): Record<string, tf.Variable[]>;
   /** Groups whose EMA copy is used for sampling (empty for none). */
   emaGroups(): string[];
+  /**
+   * Non-trainable variables averaged along with the EMA groups' parameters: the batch-norm
+   * running statistics of those networks, so that the averaged network is evaluated with
+   * statistics that follow it rather than the live network's (timm's ModelEmaV2 averages the
+   * whole state the same way). Optional: networks without such buffers have none.
+   */
+  emaBuffers?(): tf.Variable[];
   /** One training step on a batch; returns the step's metrics (must include `loss`). Leaves no tensors behind. */
   trainStep(batch: Batch, ctx: StepContext): StepMetrics;
   /**
@@ -72,6 +79,8 @@ export interface TrainableModel {
    * Called with the EMA weights swapped in when the run keeps an EMA.
    */
   sample(n: number, rng: Rng): tf.Tensor;
+  /** The class of each of sample(n)'s samples, for a class-conditional model (null or absent otherwise). */
+  sampleLabels?(n: number): number[] | null;
   /** Switch batch norm / dropout between training and evaluation behaviour. */
   setTraining(on: boolean): void;
   /**

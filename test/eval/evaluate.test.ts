@@ -36,6 +36,18 @@ test('real test digits beat the ML pixel-Gaussian baseline on FID, KID, recall a
   assert.ok(r.kid * 5 < b.kid, `KID real ${r.kid} vs Gaussian ${b.kid}`);
   assert.ok(r.recall > b.recall + 0.3, `recall real ${r.recall} vs Gaussian ${b.recall}`);
   assert.ok(r.is > b.is, `IS real ${r.is} vs Gaussian ${b.is}`);
+  // --metric accuracy: on labelled real data, the shipped classifier's own test accuracy (the
+  // floor for guided samples); a set without labels is a one-line error.
+  const acc = genlab('eval', 'mnist:test', '--ref', 'mnist:train', '--metric', 'accuracy', '--n', '1000', '--json');
+  assert.equal(acc.status, 0, acc.stderr);
+  const a = JSON.parse(acc.stdout).accuracy;
+  assert.ok(a > 0.95 && a < 1, `classifier accuracy on mnist:test ${a}`);
+  const none = genlab('eval', join(dir, 'gauss'), '--ref', 'mnist:train', '--metric', 'accuracy', '--n', '100');
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /--metric accuracy: the evaluated set has no labels/);
+  const guided = genlab('eval', join(dir, 'gauss'), '--guidance', '2', '--metric', 'fid', '--n', '100');
+  assert.equal(guided.status, 2);
+  assert.match(guided.stderr, /--guidance applies to ddpm runs/);
 });
 
 test('eval refuses an unknown metric with one line and status 2', () => {

@@ -15,13 +15,15 @@ import { loadSource } from '../../data/index.js';
 import { ProgressPhases } from '../../util/progress.js';
 
 const LIKELIHOOD = ['elbo', 'iwae', 'nll'];
-const ALL_METRICS = `${IMAGE_METRICS.join(',')} (images), ${POINT_METRICS.join(',')} (2-D points), elbo,iwae (VAE runs), nll (DDPM runs)`;
+const ALL_METRICS = `${IMAGE_METRICS.join(',')} (images), ${POINT_METRICS.join(',')} (2-D points), elbo,iwae (VAE and hierarchical VAE runs), nll (DDPM runs)`;
 
 const usage = `usage: genlab eval <RUN|pretrained:NAME|FITDIR|folder:DIR|SOURCE> [--metric fid,kid,precision,recall,is,classes]
                    [--ref SOURCE[:train|:test]] [--n 10000] [--features RUN] [--seed 0] [--json]
-                   [--sampler ddpm|ddim --sampling-steps N --eta E]   (DDPM runs; what they leave out as in genlab sample)
+                   [--sampler ddpm|ddim|dpm++2m|unipc --sampling-steps N --eta E]   (DDPM runs; what they leave out as in genlab sample)
+                   [--guidance W]   class-conditional DDPM runs: every class in turn, classifier-free guidance W
+                   --metric accuracy: share of samples the classifier puts in their asked class (labelled sets: its accuracy)
                    [--weights ema|live]   a run's EMA weights (default, what sampling uses) or its live weights
-  2-D points: --metric mmd,modes,hq.   Likelihood models: --metric elbo,iwae [--k 5000] (VAE), nll [--timesteps 100] (DDPM)
+  2-D points: --metric mmd,modes,hq.   Likelihood models: --metric elbo,iwae [--k 5000] (VAE, hvae: also per-layer KL and active units), nll [--timesteps 100] (DDPM)
   The feature network defaults to the shipped classifier of the reference's domain (mnist, fashion-mnist).`;
 
 export const command: Command = {
@@ -71,8 +73,8 @@ export const command: Command = {
     if (like.length) {
       if (gen.what !== 'run') throw new UserError(`--metric ${like.join(',')}: needs a trained run, not '${target}'`);
       for (const m of like) {
-        const wants = m === 'nll' ? 'ddpm' : 'vae';
-        if (gen.model !== wants) throw new UserError(`--metric ${m}: ${m === 'nll' ? 'the diffusion bound' : 'the ELBO/IWAE bounds'} need a ${wants} run; ${target} is a '${gen.model}' run`);
+        const wants = m === 'nll' ? ['ddpm'] : ['vae', 'hvae'];
+        if (!wants.includes(gen.model!)) throw new UserError(`--metric ${m}: ${m === 'nll' ? 'the diffusion bound' : 'the ELBO/IWAE bounds'} need a ${wants.join(' or ')} run; ${target} is a '${gen.model}' run`);
       }
     }
     let refSpec: string | undefined;

@@ -157,10 +157,18 @@ export class DdpmModel implements TrainableModel {
     return makeSampler(this.schedule, this.config, sampler).timesteps.length;
   }
 
-  /** The run's default samples; a class-conditional model cycles through its classes (0, 1, ..., 0, 1, ...) unguided. */
+  /** Guidance weight w of sample() on a class-conditional model (genlab eval --guidance W); 0: unguided. */
+  sampleGuidance = 0;
+
+  /** The classes sample(n) draws: 0, 1, ..., K-1, 0, 1, ... (null when unconditional). */
+  sampleLabels(n: number): number[] | null {
+    return this.numClasses > 0 ? Array.from({ length: n }, (_, i) => i % this.numClasses) : null;
+  }
+
+  /** The run's default samples; a class-conditional model cycles through its classes (sampleLabels) with weight sampleGuidance. */
   sample(n: number, rng: Rng): tf.Tensor {
-    const cond = this.numClasses > 0 ? { labels: Array.from({ length: n }, (_, i) => i % this.numClasses), guidance: 0 } : undefined;
-    return this.sampleWith(n, rng, this.config.sampler, undefined, undefined, cond);
+    const labels = this.sampleLabels(n);
+    return this.sampleWith(n, rng, this.config.sampler, undefined, undefined, labels ? { labels, guidance: this.sampleGuidance } : undefined);
   }
 
   dispose(): void {

@@ -5,7 +5,7 @@
  */
 import { UserError } from '../../util/errors.js';
 import type { DataShape, OptimizerConfig, TrainingConfig } from '../../train/types.js';
-import { int, intList, num, object, oneOf, type Infer } from '../../config/schema.js';
+import { int, intList, num, object, oneOf, optional, type Infer } from '../../config/schema.js';
 import { GAN_LOSSES, type GanLoss } from './losses.js';
 
 /** Per-loss settings from the papers: critic steps, and (for images) the optimiser. */
@@ -39,6 +39,12 @@ export const ganConfigSchema = object(
     hidden: intList({ default: [64, 64, 64], flag: 'hidden', doc: 'MLP: hidden widths of both networks' }),
     /** DCGAN: width of G's last and D's first convolution; each stage doubles it going inward. */
     channels: int({ min: 1, default: 32, flag: 'channels', doc: "DCGAN: width of G's last and D's first convolution (doubling inward)" }),
+    /**
+     * Initial weights: torch (PyTorch's layer defaults, U(-1/sqrt(fan_in), 1/sqrt(fan_in))) or dcgan
+     * (Radford et al.: weights N(0, 0.02), biases 0, batch-norm scales N(1, 0.02); dcgan_init.ts),
+     * the DCGAN default. Optional: runs saved before it existed used torch.
+     */
+    init: optional(oneOf(['torch', 'dcgan'], { default: (c: GanDefaultsContext) => (c.data.kind === 'images' ? 'dcgan' : 'torch'), flag: 'init', doc: "initial weights: torch (the layers' defaults) or dcgan (Radford et al.: N(0, 0.02) weights, zero biases, N(1, 0.02) batch-norm scales)" })),
     /** Discriminator (critic) steps per generator step; each training step is one D step. */
     criticSteps: int({ min: 1, default: (c: GanDefaultsContext) => lossDefaults(c.loss).criticSteps, flag: 'critic-steps', doc: 'discriminator (critic) steps per generator step; a training step is one D step' }),
     /** WGAN: every critic weight is clipped to [-clip, clip] after each critic step. */

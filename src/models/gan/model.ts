@@ -14,6 +14,7 @@ import type { Rng } from '../../util/rng.js';
 import type { GanConfig } from './config.js';
 import { checkDataFit } from './config.js';
 import { buildDiscriminator, buildGenerator } from './networks.js';
+import { dcganInit } from './dcgan_init.js';
 import { discriminatorLoss, generatorLoss, isWasserstein, outputIsLogit } from './losses.js';
 import { drawMixingWeights, gradientPenalty } from './gradient_penalty.js';
 import { clipWeights } from './weight_clipping.js';
@@ -34,6 +35,8 @@ export class GanModel implements TrainableModel {
     checkDataFit(config, data);
     this.generator = buildGenerator(config, data, rng);
     this.discriminator = buildDiscriminator(config, data, rng);
+    // Runs saved before the option existed have no init and used the layers' defaults.
+    if (config.init === 'dcgan') dcganInit(this.namedVariables(), rng);
   }
 
   namedVariables(): [string, tf.Variable][] {
@@ -46,6 +49,12 @@ export class GanModel implements TrainableModel {
 
   emaGroups(): string[] {
     return ['generator'];
+  }
+
+  /** The generator's batch-norm running statistics, averaged with its EMA weights (see TrainableModel). */
+  emaBuffers(): tf.Variable[] {
+    const params = new Set(this.generator.parameters());
+    return this.generator.namedVariables().map(([, v]) => v).filter((v) => !params.has(v));
   }
 
   setTraining(on: boolean): void {

@@ -117,3 +117,21 @@ test('training: labels required, dropped to "no class" at the given share; min-s
   for (const m of [cond, keepAll, dropAll, simple, weighted, strong]) m.dispose();
   tf.dispose([x, y]);
 });
+
+test('sample() of a conditional model: classes in turn (sampleLabels) with weight sampleGuidance, as sampleWith gives', () => {
+  const m = new DdpmModel(config({ condition: 'class' }), data, new Rng(4));
+  assert.deepEqual(m.sampleLabels(7), [0, 1, 2, 0, 1, 2, 0]);
+  m.sampleGuidance = 2;
+  const got = m.sample(5, new Rng(9));
+  const want = m.sampleWith(5, new Rng(9), m.config.sampler, undefined, undefined, { labels: [0, 1, 2, 0, 1], guidance: 2 });
+  const unguided = m.sampleWith(5, new Rng(9), m.config.sampler, undefined, undefined, { labels: [0, 1, 2, 0, 1], guidance: 0 });
+  const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]);
+  const moved = tf.tidy(() => tf.max(tf.abs(tf.sub(got, unguided))).dataSync()[0]);
+  assert.equal(diff, 0);
+  assert.ok(moved > 1e-4, `guidance changes the samples (${moved})`);
+  const uncond = new DdpmModel(config(), data, new Rng(4));
+  assert.equal(uncond.sampleLabels(3), null);
+  tf.dispose([got, want, unguided]);
+  m.dispose();
+  uncond.dispose();
+});
