@@ -101,8 +101,12 @@ int g_gemm_impl = 0;
 // more than it saves (a [256,128] x [128,128] product between element-wise kernels: 103 us on
 // one thread, 440 us on two; dcgan's 12.8M-multiply-add convolutions 0.62 / 0.70 ms), while
 // large calls gain (dcgan's 411M: 6.97 / 4.77 ms).
-constexpr int64_t kGemmParallelMin = int64_t(1) << 26;
-constexpr int64_t kConvParallelMin = int64_t(1) << 25;
+// Where the line lies depends on how idle the second core is: with it free, mlp-vae's
+// [128,784] x [784,512] (51M) took 0.80 ms on one thread and 0.47 on two, but inside mlp-vae
+// steps on a machine running two background jobs, 2^24 instead of 2^26 made steps slower
+// (30 -> 36 ms), so the defaults stay. setParallelMin (GENLAB_NATIVE_PARALLEL_MIN) moves them.
+int64_t g_gemm_parallel_min = int64_t(1) << 26;
+int64_t g_conv_parallel_min = int64_t(1) << 25;
 
 void SetLibraryThreads(int n) {
 #ifdef GENLAB_HAVE_OPENBLAS
@@ -199,7 +203,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   float* c = At(heap, v[8], batch * m * n);
   if (batch > 0 && (!a || !b || !c)) return Throw(env, "gemm: operand outside the heap");
   std::lock_guard<std::mutex> lock(g_call);
-  CallThreads threads(batch * m * n * k, kGemmParallelMin);
+  CallThreads threads(batch * m * n * k, g_gemm_parallel_min);
   for (int64_t i = 0; i < batch; i++) {
     Sgemm(ta, tb, m, n, k, 1.f, a + i * sa, ta ? m : k, b + i * sb, tb ? k : n, 0.f, c + i * m * n, n);
   }
@@ -473,7 +477,7 @@ napi_value Conv(napi_env env, napi_callback_info info) {
     if (!p[i]) return Throw(env, "conv: operand outside the heap");
   }
   std::lock_guard<std::mutex> lock(g_call);
-  CallThreads threads(g.n * g.oh * g.ow * g.co * g.kh * g.kw * g.ci, kConvParallelMin);
+  CallThreads threads(g.n * g.oh * g.ow * g.co * g.kh * g.kw * g.ci, g_conv_parallel_min);
   try {
 #ifdef GENLAB_HAVE_DNNL
     if (!UseIm2col(static_cast<int>(kind), g)) {
@@ -505,6 +509,18 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   if (argc < 1 || !GetInt64(env, argv[0], &n)) return Throw(env, "setThreads: integer expected");
   std::lock_guard<std::mutex> lock(g_call);
   ApplyThreads(static_cast<int>(n));
+  return nullptr;
+}
+
+napi_value SetParallelMin(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int64_t gemm = 0, conv = 0;
+  if (argc < 2 || !GetInt64(env, argv[0], &gemm) || !GetInt64(env, argv[1], &conv)) return Throw(env, "setParallelMin: two integers expected");
+  std::lock_guard<std::mutex> lock(g_call);
+  g_gemm_parallel_min = std::max<int64_t>(0, gemm);
+  g_conv_parallel_min = std::max<int64_t>(0, conv);
   return nullptr;
 }
 
@@ -575,6 +591,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv", nullptr, Conv, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setParallelMin", nullptr, SetParallelMin, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setConvImpl", nullptr, SetConvImpl, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setGemmImpl", nullptr, SetGemmImpl, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -13,6 +13,7 @@ import { batchNormTraining } from '../../src/nn/batch_norm_op.js';
 import { silu } from '../../src/nn/activations.js';
 import { leadingAxes } from '../../src/backend/kernels/sum.js';
 import { transposeArray, canonicalTranspose } from '../../src/backend/kernels/transpose.js';
+import { isTrailingBroadcast } from '../../src/backend/kernels/add.js';
 
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length, 'same length');
@@ -276,4 +277,31 @@ test('Sum over leading axes (one f64 pass) and over other axes equals cpu', asyn
   assert.equal(leadingAxes([1, 0], 3), 2);
   assert.equal(leadingAxes([0, 2], 3), 0);
   assert.equal(leadingAxes([0, 1, 2], 3), 0);
+});
+
+test('Add of a bias or scalar broadcast along leading axes (one f32x4 pass) equals cpu, values and gradients', async () => {
+  const cases: [number[], number[]][] = [
+    [[6, 5, 4, 8], [8]], [[8], [6, 5, 4, 8]], [[7, 6272], [6272]], [[9, 5], [5]], [[3, 4, 6], [1, 1, 6]], [[3, 4, 6], [4, 6]],
+    [[64, 3], [1]], [[1], [5, 7]], [[13], []], [[3, 7, 2], [1, 7, 2]],
+    // the built-in's cases: equal shapes, a broadcast not along leading axes, both sides broadcasting
+    [[5, 6], [5, 6]], [[3, 4, 5], [3, 1, 5]], [[3, 1], [1, 4]], [[4, 1, 6], [6]],
+  ];
+  for (const [sa, sb] of cases) {
+    const [cpu, wasm, leaked] = await onBoth([rand(sa), rand(sb), rand(tf.broadcast_util.assertAndGetBroadcastShape(sa, sb))], (a, b, w) => {
+      const [y, da, db] = [tf.add(a, b), ...tf.grads((x: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(tf.add(x, c), w)))([a, b])];
+      return [y, da, db];
+    });
+    ['y', 'da', 'db'].forEach((name, i) => assert.ok(relErr(wasm[i], cpu[i]) < 1e-5, `${sa} + ${sb}, ${name}: ${relErr(wasm[i], cpu[i])}`));
+    assert.equal(leaked, 0, `${sa} + ${sb}: no buffers left behind`);
+  }
+  // y[r, c] = x[r, c] + b[c], checked against the formula itself (the odd width takes the scalar tail)
+  await initBackend({ backend: 'wasm' });
+  const y = tf.add(tf.reshape(tf.range(0, 15), [3, 5]), tf.tensor([100, 200, 300, 400, 500])).dataSync();
+  assert.deepEqual(Array.from(y), Array.from({ length: 15 }, (_, i) => i + 100 * ((i % 5) + 1)));
+  assert.equal(isTrailingBroadcast([4, 5, 6], [1, 6]), true);
+  assert.equal(isTrailingBroadcast([4, 5, 6], [5, 6]), true);
+  assert.equal(isTrailingBroadcast([4, 5, 6], []), true);
+  assert.equal(isTrailingBroadcast([4, 5, 6], [5, 1]), false);
+  assert.equal(isTrailingBroadcast([4, 5, 6], [1, 4, 5, 6]), false);
+  assert.equal(isTrailingBroadcast([5, 6], [5, 6]), false);
 });

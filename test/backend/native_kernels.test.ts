@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, describeBackend } from '../../src/backend/index.js';
 import { loadAddon } from '../../src/backend/native/addon.js';
-import { enableNative, describeNative, nativeCalls, nativeStatus } from '../../src/backend/native/index.js';
+import { enableNative, describeNative, nativeCalls, nativeStatus, parallelMinFromEnv, DEFAULT_PARALLEL_MIN } from '../../src/backend/native/index.js';
 import { UserError } from '../../src/util/errors.js';
 import { relErr, onBoth, rand, convCases, transposeCases, matMulCases, type Pad } from './kernel_grid.js';
 
@@ -167,4 +167,46 @@ test('enableNative: modes, the start-up line, and GENLAB_NATIVE', async (t) => {
   const auto = enableNative({ mode: 'auto' });
   assert.equal(auto.active, false);
   assert.match(auto.reason!, /backend is cpu/);
+});
+
+test('setParallelMin: products and convolutions below the default sizes, run on two threads, still equal cpu', async (t) => {
+  if (skipUnlessBuilt(t)) return;
+  if (!addon!.setParallelMin) assert.fail('the addon has no setParallelMin: rebuild it (node scripts/build-native.mjs)');
+  const cases: [string, { shape: number[]; values: Float32Array }[], (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
+    ['matmul [128,512] x [512,300]', [rand([128, 512]), rand([512, 300])], (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D)],
+    ['conv 4x4 s2 [8,14,14,16] -> 32', [rand([8, 14, 14, 16]), rand([4, 4, 16, 32])], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])],
+  ];
+  for (const [label, inputs, f] of cases) {
+    await initBackend({ backend: 'cpu' });
+    const cpu = tf.tidy(() => f(tf.tensor(inputs[0].values, inputs[0].shape), tf.tensor(inputs[1].values, inputs[1].shape)).dataSync().slice());
+    await initBackend({ backend: 'wasm', native: 'on' });
+    enableNative({ mode: 'on', threads: 2 });
+    addon!.setParallelMin(0, 0); // every call on both threads
+    const calls = nativeCalls.gemm + nativeCalls.conv;
+    try {
+      const native = tf.tidy(() => f(tf.tensor(inputs[0].values, inputs[0].shape), tf.tensor(inputs[1].values, inputs[1].shape)).dataSync().slice());
+      assert.ok(nativeCalls.gemm + nativeCalls.conv > calls, `${label}: ran natively`);
+      assert.equal(addon!.info().threads, 2, `${label}: two threads`);
+      assert.ok(relErr(native, cpu) < 1e-4, `${label}: relative error ${relErr(native, cpu)}`);
+    } finally {
+      addon!.setParallelMin(DEFAULT_PARALLEL_MIN.gemm, DEFAULT_PARALLEL_MIN.conv);
+    }
+  }
+});
+
+test('GENLAB_NATIVE_PARALLEL_MIN: two integers, else a UserError naming it', () => {
+  const saved = process.env.GENLAB_NATIVE_PARALLEL_MIN;
+  try {
+    delete process.env.GENLAB_NATIVE_PARALLEL_MIN;
+    assert.equal(parallelMinFromEnv(), undefined);
+    process.env.GENLAB_NATIVE_PARALLEL_MIN = '16777216, 0';
+    assert.deepEqual(parallelMinFromEnv(), { gemm: 16777216, conv: 0 });
+    for (const bad of ['16777216', '1,2,3', 'a,b', '-1,5', '1.5,2']) {
+      process.env.GENLAB_NATIVE_PARALLEL_MIN = bad;
+      assert.throws(() => parallelMinFromEnv(), (e: unknown) => e instanceof UserError && /GENLAB_NATIVE_PARALLEL_MIN/.test((e as Error).message), bad);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.GENLAB_NATIVE_PARALLEL_MIN;
+    else process.env.GENLAB_NATIVE_PARALLEL_MIN = saved;
+  }
 });

@@ -13,6 +13,7 @@ import { identityConfig } from './identity.js';
 import { transposeConfig } from './transpose.js';
 import { sliceConfig } from './slice.js';
 import { sumConfig } from './sum.js';
+import { addConfig } from './add.js';
 import { leakyReluConfig, leakyReluGradConfig, registerLeakyReluGradient, registerReluGradient } from './leaky_relu.js';
 import { siluGradConfig, registerSiluGradGradient } from './silu.js';
 
@@ -29,6 +30,7 @@ export const KERNEL_PACK: KernelConfig[] = [
   leakyReluGradConfig,
   sumConfig,
   siluGradConfig,
+  addConfig,
 ];
 
 let registered = false;
@@ -36,7 +38,7 @@ let registered = false;
 /** Registers the pack for backend 'wasm' (once). Built-ins that the pack composes are captured first. */
 export function registerWasmKernelPack(): void {
   if (registered) return;
-  for (const name of ['Conv2D', 'Transpose', 'Reshape', 'Slice', 'PadV2', 'Reverse', 'BatchMatMul', 'SplitV', 'Concat', 'Identity', 'LeakyRelu', 'Sum']) builtin(name);
+  for (const name of ['Conv2D', 'Transpose', 'Reshape', 'Slice', 'PadV2', 'Reverse', 'BatchMatMul', 'SplitV', 'Concat', 'Identity', 'LeakyRelu', 'Sum', 'Add']) builtin(name);
   for (const k of KERNEL_PACK) {
     if (tf.getKernel(k.kernelName, 'wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel(k);

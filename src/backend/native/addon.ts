@@ -32,6 +32,11 @@ export interface NativeAddon {
    */
   conv(heap: Uint8Array, kind: 0 | 1 | 2, geom: number[], off0: number, off1: number, offOut: number): void;
   setThreads(n: number): void;
+  /**
+   * Multiply-adds from which a product (gemm) or convolution (conv) runs on every thread rather
+   * than one (defaults 2^26 and 2^25; for measurements). Absent from older builds.
+   */
+  setParallelMin?(gemmMacs: number, convMacs: number): void;
   /** 0: oneDNN with the measured exceptions (the default), 1: im2col + sgemm always, 2: oneDNN always. */
   setConvImpl(impl: 0 | 1 | 2): void;
   /** With both libraries built in: 0 dnnl_sgemm (default), 1 OpenBLAS. */

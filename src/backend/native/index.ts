@@ -44,12 +44,32 @@ export function nativeModeFromEnv(): NativeMode | undefined {
   return v as NativeMode;
 }
 
+/** The addon's defaults: products (gemm) and convolutions of at least this many multiply-adds use every thread. */
+export const DEFAULT_PARALLEL_MIN = { gemm: 2 ** 26, conv: 2 ** 25 };
+
+/**
+ * GENLAB_NATIVE_PARALLEL_MIN=GEMM,CONV (multiply-adds), checked; undefined when unset. For
+ * measuring the one-thread/all-threads switch on a given machine (it reaches the fresh
+ * processes `bench --reference` starts, which no flag does): waking the second thread costs
+ * more than it saves below some size, and where that size lies depends on how idle the cores are.
+ */
+export function parallelMinFromEnv(): { gemm: number; conv: number } | undefined {
+  const v = process.env.GENLAB_NATIVE_PARALLEL_MIN;
+  if (v === undefined || v === '') return undefined;
+  const parts = v.split(',').map((x) => Number(x.trim()));
+  if (parts.length !== 2 || parts.some((x) => !Number.isInteger(x) || x < 0)) {
+    throw new UserError(`GENLAB_NATIVE_PARALLEL_MIN: '${v}' is not two non-negative integers GEMM,CONV (multiply-adds)`);
+  }
+  return { gemm: parts[0], conv: parts[1] };
+}
+
 /**
  * Switches native kernels on or off for the current backend (call after initBackend; again to
  * change mode or threads). Returns what is in use.
  */
 export function enableNative(opts: NativeOptions = {}): NativeStatus {
   const mode = opts.mode ?? nativeModeFromEnv() ?? 'auto';
+  const parallelMin = parallelMinFromEnv() ?? DEFAULT_PARALLEL_MIN;
   const threads = Math.max(1, Math.floor(opts.threads ?? 1));
   const off = (reason: string): NativeStatus => {
     setNativeActive(false);
@@ -66,6 +86,7 @@ export function enableNative(opts: NativeOptions = {}): NativeStatus {
   if (!addon) return fail(`the native addon is ${reason}`);
   installNativeKernels(addon);
   addon.setThreads(threads);
+  addon.setParallelMin?.(parallelMin.gemm, parallelMin.conv);
   setNativeActive(true);
   status = { mode, active: true, threads, addon: addon.info() };
   return status;

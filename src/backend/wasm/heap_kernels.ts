@@ -27,6 +27,10 @@ export interface HeapKernels {
   chan_affine2(dy: number, x: number, n: number, C: number, mean: number, a: number, b: number, k: number, dx: number): void;
   /** SiLU's gradient from the saved sigmoid: dx = dy s (1 + x (1 - s)) over n floats. */
   silu_grad(dy: number, x: number, s: number, dx: number, n: number): void;
+  /** y[r, c] = x[r, c] + b[c] over x [rows, nb] (a broadcast bias). */
+  bias_add(x: number, b: number, y: number, rows: number, nb: number): void;
+  /** y = x + s over n floats, s the float at address s. */
+  add_scalar(x: number, s: number, y: number, n: number): void;
   /** `outer` runs of `bytes` bytes from src to dst, each side advancing by its byte stride. */
   copy_runs(src: number, srcStride: number, dst: number, dstStride: number, outer: number, bytes: number): void;
   /** The heap the addresses refer to. */
