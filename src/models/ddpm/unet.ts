@@ -26,10 +26,15 @@ export interface UNetConfig {
   groups: number;
 }
 
-/** 28x28 gray default: 28/14/7 with 32/64/64 channels, attention at 7x7 (about 1.2 M parameters). */
+/**
+ * 28x28 default: 28/14/7 with 16/32/32 channels, attention at 7x7 (281 k parameters with class
+ * conditioning). Chosen by FID per hour on two cores (README, "Diffusion recipe study"): at equal
+ * training time the 32-wide net (1.1 M) trails (v + cosine on mnist: 477 after 250 steps against
+ * 367 for this one after 500, which cost about the same), and it samples 3x slower.
+ */
 export const defaultUNetConfig = (channels: number): UNetConfig => ({
   channels,
-  baseChannels: 32,
+  baseChannels: 16,
   channelMult: [1, 2, 2],
   blocksPerLevel: 1,
   attentionResolutions: [7, 8],

@@ -11,11 +11,11 @@ import { UserError } from '../../../src/util/errors.js';
 const mnist: DataShape = { kind: 'images', shape: [28, 28, 1], numClasses: 10 };
 const points: DataShape = { kind: 'points', shape: [2], numClasses: null };
 
-test('defaults: U-Net, 1000 linear steps and DDIM-50 for images; an MLP, 100 steps and DDPM for points', () => {
+test('defaults: U-Net, v prediction, 1000 cosine steps and DDIM-50 for images; an MLP, eps, 100 linear steps and DDPM for points', () => {
   assert.deepEqual(ddpmFamily.defaults(mnist, 'mnist').model, {
-    network: { kind: 'unet', unet: { channels: 1, baseChannels: 32, channelMult: [1, 2, 2], blocksPerLevel: 1, attentionResolutions: [7, 8], dropout: 0.1, groups: 8 } },
-    schedule: { kind: 'linear', steps: 1000, betaStart: 1e-4, betaEnd: 0.02 },
-    prediction: 'eps',
+    network: { kind: 'unet', unet: { channels: 1, baseChannels: 16, channelMult: [1, 2, 2], blocksPerLevel: 1, attentionResolutions: [7, 8], dropout: 0.1, groups: 8 } },
+    schedule: { kind: 'cosine', steps: 1000, betaStart: 1e-4, betaEnd: 0.02 },
+    prediction: 'v',
     variance: 'beta_tilde',
     clipX0: true,
     sampler: { kind: 'ddim', steps: 50, eta: 0, spacing: 'trailing' },
@@ -46,7 +46,7 @@ test('validation names every bad key, the nested ones the old check skipped incl
     [(c) => ((c.sampler as { spacing: string }).spacing = 'middle'), 'x.json: modelConfig.sampler.spacing must be leading|trailing|linspace, got "middle"'],
     [(c) => (c.network.unet.attentionResolutions = [0]), 'x.json: modelConfig.network.unet.attentionResolutions must be a list of positive integers, got [0]'],
     [(c) => (c.network.unet.blocksPerLevel = 0), 'x.json: modelConfig.network.unet.blocksPerLevel must be a positive integer, got 0'],
-    [(c) => (c.network.unet.groups = 5), 'x.json: modelConfig.network.unet.groups must divide every level width (32, 64, 64), got 5'],
+    [(c) => (c.network.unet.groups = 5), 'x.json: modelConfig.network.unet.groups must divide every level width (16, 32, 32), got 5'],
     [(c) => (c.network.unet.dropout = 1), 'x.json: modelConfig.network.unet.dropout must be in [0, 1), got 1'],
     [(c) => (c.sampler.steps = 2000), 'x.json: modelConfig.sampler.steps must be at most schedule.steps = 1000 with the ddim sampler, got 2000'],
     [(c) => (c.schedule.steps = 1), 'x.json: modelConfig.schedule.steps must be an integer >= 2, got 1'],
