@@ -156,10 +156,11 @@ const md = [
 ];
 writeFileSync(join(out, 'study.md'), md.join('\n') + '\n');
 
-// FID against training minutes, one line per recipe, the floor dashed.
+// FID against training steps (every recipe costs the same per step: one network, one loss
+// evaluation; wall minutes on a shared machine are too noisy to plot), the floor dashed.
 const W = 560;
 const H = 360;
-const maxT = Math.max(...rows.map((r) => r.minutes), 1);
+const maxT = Math.max(...rows.map((r) => r.step), 1);
 const maxF = Math.max(...rows.map((r) => r.fid), floor) * 1.05;
 const X = (t: number) => 60 + (t / maxT) * (W - 180);
 const Y = (f: number) => 20 + (1 - f / maxF) * (H - 60);
@@ -169,12 +170,14 @@ for (let k = 0; k <= 4; k++) {
   const f = (maxF * k) / 4;
   svg.push(`<line x1="60" x2="${W - 120}" y1="${Y(f)}" y2="${Y(f)}" stroke="#eee"/><text x="55" y="${Y(f) + 4}" text-anchor="end">${f.toFixed(0)}</text>`);
 }
-svg.push(`<text x="${(W - 60) / 2}" y="${H - 8}" text-anchor="middle">training minutes (one thread)</text><text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">FID</text>`);
+svg.push(`<text x="${(W - 60) / 2}" y="${H - 8}" text-anchor="middle">training steps (batch 64; the same cost per step for every recipe)</text><text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">FID</text>`);
+for (const st of stepsSeen) svg.push(`<text x="${X(st)}" y="${H - 24}" text-anchor="middle">${st}</text>`);
 svg.push(`<line x1="60" x2="${W - 120}" y1="${Y(floor)}" y2="${Y(floor)}" stroke="#555" stroke-dasharray="4 3"/><text x="${W - 115}" y="${Y(floor) + 4}">real floor</text>`);
 recipes.forEach((r, i) => {
-  const pts = rows.filter((x) => x.recipe === r).map((x) => `${X(x.minutes).toFixed(1)},${Y(x.fid).toFixed(1)}`);
+  const pts = [{ s: 0, f: maxF }, ...rows.filter((x) => x.recipe === r).map((x) => ({ s: x.step, f: x.fid }))].slice(1).map((x) => `${X(x.s).toFixed(1)},${Y(x.f).toFixed(1)}`);
   svg.push(`<polyline fill="none" stroke="${colours[i % 5]}" stroke-width="2" points="${pts.join(' ')}"/>`);
   svg.push(`<text x="${W - 115}" y="${30 + 16 * i}" fill="${colours[i % 5]}">${r}</text>`);
+  for (const x of rows.filter((row) => row.recipe === r)) svg.push(`<circle cx="${X(x.step).toFixed(1)}" cy="${Y(x.fid).toFixed(1)}" r="3" fill="${colours[i % 5]}"/>`);
 });
 svg.push('</svg>');
 writeFileSync(join(out, 'fid.svg'), svg.join(''));
