@@ -127,7 +127,7 @@ const cases: Case[] = [
   [['eval', 'pretrained:ddpm-mnist', '--ref', 'folder:nowhere'], /^genlab: --ref folder:nowhere: no such directory nowhere$/],
   [['eval', 'pretrained:ddpm-mnist', '--ref', 'toy:two-moons'], /^genlab: --ref toy:two-moons: holds 2-D points but pretrained:ddpm-mnist holds images$/],
   [['eval', 'pretrained:ddpm-mnist', '--metric', 'modes'], /--metric modes: applies to 2-D points, but pretrained:ddpm-mnist holds images/],
-  [['eval', 'pretrained:ddpm-mnist', '--metric', 'elbo,iwae'], /^genlab: --metric elbo: the ELBO\/IWAE bounds need a vae run; pretrained:ddpm-mnist is a 'ddpm' run$/],
+  [['eval', 'pretrained:ddpm-mnist', '--metric', 'elbo,iwae'], /^genlab: --metric elbo: the ELBO\/IWAE bounds need a vae or hvae run; pretrained:ddpm-mnist is a 'ddpm' run$/],
   [['eval', 'pretrained:ddpm-mnist', '--features', 'pretrained:ddpm-mnist'], /^genlab: --features pretrained:ddpm-mnist: not a classifier run/],
   [['eval', 'pretrained:ddpm-mnist', '--sampling-steps', '0', '--sampler', 'ddim'], /^genlab: --sampling-steps must be at least 1, got 0$/],
   [['eval', 'pretrained:ddpm-mnist', '--eta', '0.5'], /^genlab: --sampling-steps, --eta and --spacing go with --sampler ddpm\|ddim\|dpm\+\+2m\|unipc$/],

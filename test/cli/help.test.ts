@@ -46,7 +46,7 @@ test('the defaults shown are the family\'s own: vae on mnist (30 epochs, latent 
   assert.match(gan, /^ {2}--critic-steps N .*\(default 1\)$/m);
   const ddpm = await command.help!(['ddpm']);
   assert.match(ddpm, /^ {2}--sampling-steps N .*\(default 50; 2-D points: 100\)$/m);
-  assert.match(ddpm, /^ {2}--base-channels N .*\(default 32; 2-D points: does not apply\)$/m);
+  assert.match(ddpm, /^ {2}--base-channels N .*\(default 16; 2-D points: does not apply\)$/m);
   const general = await command.help!([]);
   assert.match(general, /^ {2}--batch N +examples per step \(default 64\)$/m);
 });
