@@ -102,15 +102,15 @@ test('training: labels required, dropped to "no class" at the given share; min-s
   });
   assert.notEqual(l0, l1);
   // eps prediction: min-snr's weight min(SNR, gamma) / SNR is 1 for gamma above every SNR.
-  const simple = new DdpmModel(config(), data, new Rng(6));
-  const weighted = new DdpmModel(config({ lossWeight: 'min-snr', snrGamma: 1e12 }), data, new Rng(6));
+  const simple = new DdpmModel(config({ prediction: 'eps' }), data, new Rng(6));
+  const weighted = new DdpmModel(config({ prediction: 'eps', lossWeight: 'min-snr', snrGamma: 1e12 }), data, new Rng(6));
   const [a, b] = [simple, weighted].map((m) => {
     const c = lossOnly(9);
     m.trainStep({ x, y }, c);
     return c.loss;
   });
   assert.ok(Math.abs(a - b) < 1e-6 * Math.abs(a), `simple ${a} vs min-snr(gamma huge) ${b}`);
-  const strong = new DdpmModel(config({ lossWeight: 'min-snr', snrGamma: 1 }), data, new Rng(6));
+  const strong = new DdpmModel(config({ prediction: 'eps', lossWeight: 'min-snr', snrGamma: 1 }), data, new Rng(6));
   const c = lossOnly(9);
   strong.trainStep({ x, y }, c);
   assert.ok(c.loss < a, `gamma 1 down-weights low-noise steps: ${c.loss} < ${a}`);
