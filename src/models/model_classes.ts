@@ -18,6 +18,10 @@ const makers: Record<string, () => Promise<ModelMaker>> = {
   },
   vae: async () => vaeMaker(),
   ae: async () => vaeMaker(),
+  hvae: async () => {
+    const { HvaeModel } = await import('./hvae/model.js');
+    return { create: (c, d, rng) => new HvaeModel(c as InstanceType<typeof HvaeModel>['config'], d, rng) };
+  },
   gan: async () => {
     const { GanModel } = await import('./gan/model.js');
     return { create: (c, d, rng) => new GanModel(c as InstanceType<typeof GanModel>['config'], d, rng) };

@@ -5,6 +5,7 @@ import { UserError } from '../util/errors.js';
 const loaders: Record<string, () => Promise<ModelFamily>> = {
   ae: async () => (await import('./vae/index.js')).aeFamily,
   vae: async () => (await import('./vae/index.js')).vaeFamily,
+  hvae: async () => (await import('./hvae/index.js')).hvaeFamily,
   ddpm: async () => (await import('./ddpm/family.js')).ddpmFamily,
   gan: async () => (await import('./gan/index.js')).ganFamily,
   classifier: async () => (await import('./classifier/index.js')).classifierFamily,

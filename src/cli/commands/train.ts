@@ -59,7 +59,7 @@ export async function trainOptions(name: string): Promise<OptionSpec> {
 }
 
 const usage = `usage: genlab train <model> [options]
-models: ae, vae, ddpm, gan, classifier ('genlab train <model> --help' lists the model's options and its defaults)`;
+models: ae, vae, hvae, ddpm, gan, classifier ('genlab train <model> --help' lists the model's options and its defaults)`;
 
 async function modelHelp(name: string): Promise<string> {
   const family = await getFamily(name);
@@ -111,7 +111,7 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
 
 export const command: Command = {
   name: 'train',
-  summary: 'train a model (ae, vae, ddpm, gan, classifier) with the shared training loop',
+  summary: 'train a model (ae, vae, hvae, ddpm, gan, classifier) with the shared training loop',
   usage,
   async help(argv) {
     const name = argv[0];

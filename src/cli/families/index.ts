@@ -14,6 +14,7 @@ import { noFlags, schemaFlags } from './schema_flags.js';
 const adapters: Record<string, () => Promise<FamilyCli>> = {
   vae: async () => (await import('./vae.js')).vaeCli,
   ae: async () => (await import('./vae.js')).aeCli,
+  hvae: async () => (await import('./hvae.js')).hvaeCli,
   gan: async () => (await import('./gan.js')).ganCli,
   ddpm: async () => (await import('./ddpm.js')).ddpmCli,
   classifier: async () => (await import('./classifier.js')).classifierCli,

@@ -24,7 +24,7 @@ function batched(x: tf.Tensor, batch: number, f: (xb: tf.Tensor) => tf.Tensor): 
  * Inputs above their reconstructions x_hat = E[x | z = mu(x)]: rows alternate between `cols`
  * inputs and the same `cols` reconstructions.  x: [n, H, W, C] -> [2 n', H, W, C], n' = n rounded up to cols.
  */
-export function reconstructionGrid(model: VaeModel, x: tf.Tensor, cols: number): tf.Tensor {
+export function reconstructionGrid(model: Pick<VaeModel, 'reconstruct'>, x: tf.Tensor, cols: number): tf.Tensor {
   return tf.tidy(() => {
     const n = x.shape[0];
     const rec = model.reconstruct(x); // [n, H, W, C]
