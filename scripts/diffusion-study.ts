@@ -10,7 +10,7 @@
  *   node --import tsx scripts/diffusion-study.ts --out runs/study --steps 2000 --eval-every 500 \
  *     [--n 500] [--recipes eps-linear,v-cosine,eps-minsnr,v-minsnr] [--threads 1] [--parallel 1] [--train-args="--base-channels 16"]
  */
-import { spawn } from 'node:child_process';
+import { genlab } from './genlab_child.js';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,20 +41,6 @@ const RECIPES: Record<string, string[]> = {
 const recipes = values.recipes!.split(',');
 for (const r of recipes) if (!RECIPES[r]) throw new Error(`unknown recipe ${r} (${Object.keys(RECIPES).join(', ')})`);
 
-const MAIN = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
-function genlab(args: string[], log: string): Promise<{ code: number; stdout: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, CI: '1' } });
-    let stdout = '';
-    let err = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => {
-      writeFileSync(log, err);
-      done({ code: code ?? 1, stdout });
-    });
-  });
-}
 
 mkdirSync(out, { recursive: true });
 const say = (m: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${m}\n`);

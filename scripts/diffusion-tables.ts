@@ -8,7 +8,7 @@
  *
  *   node --import tsx scripts/diffusion-tables.ts RUN --out runs/tables [--n 1000] [--data mnist] [--only samplers|guidance] [--threads 2]
  */
-import { spawn } from 'node:child_process';
+import { genlab } from './genlab_child.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,22 +27,8 @@ const out = resolve(values.out);
 mkdirSync(join(out, 'cells'), { recursive: true });
 const n = values.n!;
 const data = values.data!;
-const MAIN = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
-const say = (m: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
-function genlab(args: string[], log: string): Promise<{ code: number; stdout: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, CI: '1' } });
-    let stdout = '';
-    let err = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => {
-      writeFileSync(log, err);
-      done({ code: code ?? 1, stdout });
-    });
-  });
-}
+const say = (m: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 const conditional = (JSON.parse(readFileSync(join(run.startsWith('pretrained:') ? join(import.meta.dirname, '..', 'pretrained', run.slice(11)) : run, 'config.json'), 'utf8')) as { modelConfig: { condition?: string } }).modelConfig.condition === 'class';
 const metrics = conditional ? 'fid,accuracy' : 'fid';
