@@ -18,7 +18,7 @@ import type { Rng } from '../../util/rng.js';
 import type { Dataset } from '../../data/types.js';
 import { UserError } from '../../util/errors.js';
 import { logSumExp } from '../../math/log_sum_exp.js';
-import { bitsPerDim, evaluationBatch } from '../vae/bounds.js';
+import { bitsPerDim, forEachEvaluationChunk } from '../vae/bounds.js';
 import { logNormalDiag, logStdNormal } from '../vae/elbo.js';
 import type { HvaeConfig } from './config.js';
 import type { DiagGaussian } from './merge.js';
@@ -134,30 +134,17 @@ export function evaluateHierarchy(
 ): HierarchyLikelihood {
   const n = Math.min(opts.n ?? dataset.n, dataset.n);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`--n must be a whole number >= 1, got ${opts.n}`);
-  const x = evaluationBatch(dataset, n, model.config.binarize, opts.rng);
   const L = model.latentDims.length;
   const sum = { elbo: 0, iwae: 0, rec: 0, kl: new Array<number>(L).fill(0) };
-  const step = Math.max(1, Math.floor((opts.rowBudget ?? 2048) / opts.k)) * 8;
-  try {
-    for (let start = 0; start < n; start += step) {
-      const b = Math.min(step, n - start);
-      const xb = tf.slice(x, start, b);
-      try {
-        const r = hierarchyBounds(model, xb, { k: opts.k, rng: opts.rng, rowBudget: opts.rowBudget });
-        for (let i = 0; i < b; i++) {
-          sum.elbo += r.elbo[i];
-          sum.iwae += r.iwae[i];
-          sum.rec += r.rec[i];
-          for (let j = 0; j < L; j++) sum.kl[j] += r.kl[j][i];
-        }
-      } finally {
-        xb.dispose();
-      }
-      opts.onProgress?.(start + b, n);
+  forEachEvaluationChunk(dataset, n, model.config.binarize, opts, (xb, b) => {
+    const r = hierarchyBounds(model, xb, { k: opts.k, rng: opts.rng, rowBudget: opts.rowBudget });
+    for (let i = 0; i < b; i++) {
+      sum.elbo += r.elbo[i];
+      sum.iwae += r.iwae[i];
+      sum.rec += r.rec[i];
+      for (let j = 0; j < L; j++) sum.kl[j] += r.kl[j][i];
     }
-  } finally {
-    x.dispose();
-  }
+  });
   const iwae = sum.iwae / n;
   return { elbo: sum.elbo / n, iwae, rec: sum.rec / n, kl: sum.kl.map((v) => v / n), k: opts.k, n, bpd: bitsPerDim(iwae, model.dim, model.config.decoder, dataset.kind) };
 }

@@ -5,8 +5,8 @@
  *
  * Layers are numbered from the data up: z_1 is next to x, z_L is the top, drawn from N(0, I).
  */
-import { UserError } from '../../util/errors.js';
 import { int, intList, num, object, oneOf, type Infer } from '../../config/schema.js';
+import { checkVaeLikeDataFit, decoderVarianceProblem, likelihoodFields } from '../vae/likelihood_fields.js';
 import type { DataShape } from '../../train/types.js';
 
 /** What the defaults depend on: the data. */
@@ -50,38 +50,18 @@ export const hvaeConfigSchema = object(
     channels: intList({ default: [32, 64], flag: 'channels', doc: 'conv: output channels of each stride-2 4x4 convolution' }),
     /** Conv: width of d_1, the dense layer after the convolutions (it replaces hidden[0]). */
     convDense: int({ min: 1, default: 256 }),
-    /** p(x | z_1), as the VAE's: 'bernoulli' logits or 'gaussian' mean. */
-    decoder: oneOf(['bernoulli', 'gaussian'], {
-      default: (c: HvaeDefaultsContext) => (points(c) ? 'gaussian' : 'bernoulli'),
-      flag: 'decoder',
-      doc: 'p(x|z_1): bernoulli (binary cross-entropy) or gaussian (squared error); gaussian turns binarisation off',
-    }),
-    decoderVariance: oneOf(['fixed', 'learned'], {
-      default: (c: HvaeDefaultsContext) => (points(c) ? 'learned' : 'fixed'),
-      flag: 'decoder-variance',
-      doc: 'gaussian decoder: fixed sigma (--decoder-std) or learned per dimension',
-    }),
-    decoderStd: num({ gt: 0, default: 1, flag: 'decoder-std', doc: 'gaussian decoder with fixed variance: its standard deviation' }),
-    /** Weight of every layer's KL term; 1 gives the ELBO. */
-    beta: num({ min: 0, default: 1, flag: 'beta', doc: 'weight of the KL terms; 1 gives the ELBO' }),
-    /** KL warm-up (Sonderby et al. 2016 use it for the ladder VAE): the KL weight rises linearly from 0 to beta. */
-    klWarmupSteps: int({ min: 0, default: 0, flag: 'kl-warmup', doc: 'steps over which the KL weight rises from 0 to beta (0 = off)' }),
+    /** p(x | z_1), its variance, the KL weight and warm-up, binarisation: as the VAE's. */
+    ...likelihoodFields,
     /**
      * Free bits per layer (Kingma et al. 2016, eq. 15): the loss takes max(lambda, KL_i) with KL_i
      * the batch mean of layer i's KL, so no layer is pushed below lambda nats (0 = off).
      */
     freeBits: num({ min: 0, default: 0, flag: 'free-bits', doc: 'free bits: nats per layer below which its KL is not penalised (0 = off)' }),
-    binarize: oneOf(['none', 'dynamic', 'threshold'], {
-      default: (c: HvaeDefaultsContext) => (!points(c) && c.data.shape[2] === 1 ? 'dynamic' : 'none'),
-      flag: 'binarize',
-      doc: 'binarisation of the batches: dynamic resamples x ~ Bernoulli(pixels) each time',
-    }),
   },
   {
     refine: (c) => {
       if (c.hidden.length !== c.latents.length) return { key: 'hidden', must: `must have one width per stochastic layer (${c.latents.length}, as latents)` };
-      if (c.decoder === 'bernoulli' && c.decoderVariance === 'learned') return { key: 'decoderVariance', must: "must be 'fixed' with the bernoulli decoder ('learned' needs the gaussian decoder)" };
-      return null;
+      return decoderVarianceProblem(c);
     },
   },
 );
@@ -99,15 +79,5 @@ export function validateConfig(config: HvaeConfig, where = 'config'): void {
 
 /** Checks that a config fits the data it is built for (called by the model's constructor). */
 export function checkDataFit(config: HvaeConfig, data: DataShape): void {
-  if (data.kind === 'points') {
-    if (config.arch === 'conv') throw new UserError('--arch conv needs image data; use --arch mlp for points');
-    if (config.decoder === 'bernoulli') throw new UserError('--decoder bernoulli needs image data in [0, 1]; use --decoder gaussian for points');
-    if (config.binarize !== 'none') throw new UserError('binarisation applies to images only');
-    return;
-  }
-  if (config.arch === 'conv') {
-    const f = 2 ** config.channels.length;
-    const [h, w] = data.shape;
-    if (h % f !== 0 || w % f !== 0) throw new UserError(`--arch conv with ${config.channels.length} stride-2 stages needs image sides divisible by ${f}, got ${h}x${w}`);
-  }
+  checkVaeLikeDataFit(config, data);
 }

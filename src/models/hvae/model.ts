@@ -9,6 +9,7 @@
  * surface (top_down.ts) that this class implements.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { OneNetworkModel } from '../one_network_model.js';
 import '../../backend/register_gradients.js';
 import { Module, Sequential } from '../../nn/index.js';
 import type { Rng } from '../../util/rng.js';
@@ -43,10 +44,9 @@ function gaussianOf(h: tf.Tensor): DiagGaussian {
   return { mu, logvar };
 }
 
-export class HvaeModel implements TrainableModel, LatentHierarchy {
+export class HvaeModel extends OneNetworkModel<HvaeNet> implements TrainableModel, LatentHierarchy {
   readonly config: HvaeConfig;
   readonly data: DataShape;
-  readonly net: HvaeNet;
   readonly latentDims: readonly number[];
   readonly inference: InferenceKind;
   /** Number of dimensions of one example (784 for mnist). */
@@ -55,36 +55,16 @@ export class HvaeModel implements TrainableModel, LatentHierarchy {
   constructor(config: HvaeConfig, data: DataShape, rng: Rng) {
     validateConfig(config);
     checkDataFit(config, data);
+    super(new HvaeNet(config, data, rng));
     this.config = config;
     this.data = data;
     this.latentDims = [...config.latents];
     this.inference = config.inference;
     this.dim = data.shape.reduce((a, b) => a * b, 1);
-    this.net = new HvaeNet(config, data, rng);
   }
 
   get layers(): number {
     return this.latentDims.length;
-  }
-
-  namedVariables(): [string, tf.Variable][] {
-    return this.net.namedVariables();
-  }
-
-  paramGroups(): Record<string, tf.Variable[]> {
-    return { model: this.net.parameters() };
-  }
-
-  emaGroups(): string[] {
-    return [];
-  }
-
-  setTraining(on: boolean): void {
-    this.net.train(on);
-  }
-
-  dispose(): void {
-    this.net.dispose();
   }
 
   /** The deterministic path d_1 .. d_L and each layer's bottom-up Gaussian.  x: [B, ...shape] -> L x [B, D_i]. */

@@ -177,20 +177,40 @@ export function evaluateLikelihood(
   if (model.config.kind !== 'vae') throw new UserError('likelihood bounds need a VAE: the autoencoder has no q(z|x) or prior');
   const n = Math.min(opts.n ?? dataset.n, dataset.n);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`--n must be a whole number >= 1, got ${opts.n}`);
-  const x = evaluationBatch(dataset, n, model.config.binarize, opts.rng);
   let elboSum = 0;
   let iwaeSum = 0;
+  forEachEvaluationChunk(dataset, n, model.config.binarize, opts, (xb, b) => {
+    const r = importanceBounds(model, xb, { k: opts.k, rng: opts.rng, rowBudget: opts.rowBudget });
+    for (let i = 0; i < b; i++) {
+      elboSum += r.elbo[i];
+      iwaeSum += r.iwae[i];
+    }
+  });
+  const iwae = iwaeSum / n;
+  const kind = dataset.kind;
+  return { elbo: elboSum / n, iwae, k: opts.k, n, bpd: bitsPerDim(iwae, model.dim, model.config.decoder, kind) };
+}
+
+/**
+ * Prepares the first n examples of `dataset` as in training (binarised once with opts.rng) and
+ * hands them to `each` in slices of as many rows as k importance samples allow within the row
+ * budget (times 8), reporting progress after each slice. Disposes every slice and the batch.
+ */
+export function forEachEvaluationChunk(
+  dataset: Dataset,
+  n: number,
+  binarize: VaeConfig['binarize'],
+  opts: { k: number; rng: Rng; rowBudget?: number; onProgress?: (done: number, total: number) => void },
+  each: (xb: tf.Tensor, rows: number) => void,
+): void {
+  const x = evaluationBatch(dataset, n, binarize, opts.rng);
   const step = Math.max(1, Math.floor((opts.rowBudget ?? 2048) / opts.k)) * 8;
   try {
     for (let start = 0; start < n; start += step) {
       const b = Math.min(step, n - start);
       const xb = tf.slice(x, start, b);
       try {
-        const r = importanceBounds(model, xb, { k: opts.k, rng: opts.rng, rowBudget: opts.rowBudget });
-        for (let i = 0; i < b; i++) {
-          elboSum += r.elbo[i];
-          iwaeSum += r.iwae[i];
-        }
+        each(xb, b);
       } finally {
         xb.dispose();
       }
@@ -199,7 +219,4 @@ export function evaluateLikelihood(
   } finally {
     x.dispose();
   }
-  const iwae = iwaeSum / n;
-  const kind = dataset.kind;
-  return { elbo: elboSum / n, iwae, k: opts.k, n, bpd: bitsPerDim(iwae, model.dim, model.config.decoder, kind) };
 }

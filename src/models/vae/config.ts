@@ -4,8 +4,8 @@
  * fields' flags. The autoencoder is the VAE with the KL term dropped and sigma = 0 (z = mu), so
  * both share it; `kind` tells them apart.
  */
-import { UserError } from '../../util/errors.js';
-import { int, intList, num, object, oneOf, type Infer } from '../../config/schema.js';
+import { int, intList, object, oneOf, type Infer } from '../../config/schema.js';
+import { checkVaeLikeDataFit, decoderVarianceProblem, likelihoodFields } from './likelihood_fields.js';
 import type { DataShape, TrainingConfig } from '../../train/types.js';
 
 /** What the defaults depend on: the family (vae or ae) and the data. */
@@ -32,43 +32,10 @@ export const vaeConfigSchema = object(
     channels: intList({ default: [32, 64], flag: 'channels', doc: 'conv: output channels of each stride-2 4x4 convolution (the decoder mirrors them)' }),
     /** Conv: width of the dense layer between the convolutions and the latent. */
     convDense: int({ min: 1, default: 256 }),
-    /**
-     * p(x|z): 'bernoulli' (logits; its negative log-likelihood is the summed binary cross-entropy)
-     * or 'gaussian' (its negative log-likelihood is 1/(2 sigma^2) times the summed squared error plus
-     * a constant). Images get the Bernoulli decoder; 2-D points a Gaussian one whose variance is
-     * learned (a unit variance would swamp data of that scale).
-     */
-    decoder: oneOf(['bernoulli', 'gaussian'], {
-      default: (c: VaeDefaultsContext) => (points(c) ? 'gaussian' : 'bernoulli'),
-      flag: 'decoder',
-      doc: 'p(x|z): bernoulli (binary cross-entropy) or gaussian (squared error); gaussian turns binarisation off',
-    }),
-    /** Gaussian decoder: 'fixed' sigma = decoderStd, or 'learned' per dimension as a function of z. */
-    decoderVariance: oneOf(['fixed', 'learned'], {
-      default: (c: VaeDefaultsContext) => (points(c) ? 'learned' : 'fixed'),
-      flag: 'decoder-variance',
-      doc: 'gaussian decoder: fixed sigma (--decoder-std) or learned per dimension',
-    }),
-    /** Gaussian decoder with fixed variance: its standard deviation (1 = the unit-variance decoder). */
-    decoderStd: num({ gt: 0, default: 1, flag: 'decoder-std', doc: 'gaussian decoder with fixed variance: its standard deviation' }),
-    /** Weight of the KL term (beta-VAE, Higgins et al. 2017); 1 gives the ELBO. */
-    beta: num({ min: 0, default: 1, flag: 'beta', doc: 'weight of the KL term (beta-VAE); 1 gives the ELBO' }),
-    /** KL warm-up: the KL weight rises linearly from 0 to beta over this many steps (0 = off). */
-    klWarmupSteps: int({ min: 0, default: 0, flag: 'kl-warmup', doc: 'steps over which the KL weight rises from 0 to beta (0 = off)' }),
-    /**
-     * How batches are binarised: 'dynamic' resamples x ~ Bernoulli(pixels) each time (Salakhutdinov
-     * & Murray 2008). Greyscale images are binarised dynamically so that the Bernoulli likelihood
-     * is a true likelihood (test ELBO in nats comparable with the literature); colour images keep
-     * their grey levels (cross-entropy on [0, 1]).
-     */
-    binarize: oneOf(['none', 'dynamic', 'threshold'], {
-      default: (c: VaeDefaultsContext) => (!points(c) && c.data.shape[2] === 1 ? 'dynamic' : 'none'),
-      flag: 'binarize',
-      doc: 'binarisation of the batches: dynamic resamples x ~ Bernoulli(pixels) each time',
-    }),
+    ...likelihoodFields,
   },
   {
-    refine: (c) => (c.decoder === 'bernoulli' && c.decoderVariance === 'learned' ? { key: 'decoderVariance', must: "must be 'fixed' with the bernoulli decoder ('learned' needs the gaussian decoder)" } : null),
+    refine: (c) => decoderVarianceProblem(c),
   },
 );
 
@@ -104,17 +71,5 @@ export function validateConfig(config: VaeConfig, where = 'config'): void {
 
 /** Checks that a config fits the data it is built for (called by create). */
 export function checkDataFit(config: VaeConfig, data: DataShape): void {
-  if (data.kind === 'points') {
-    if (config.arch === 'conv') throw new UserError('--arch conv needs image data; use --arch mlp for points');
-    if (config.decoder === 'bernoulli') throw new UserError('--decoder bernoulli needs image data in [0, 1]; use --decoder gaussian for points');
-    if (config.binarize !== 'none') throw new UserError('binarisation applies to images only');
-    return;
-  }
-  if (config.arch === 'conv') {
-    const f = 2 ** config.channels.length;
-    const [h, w] = data.shape;
-    if (h % f !== 0 || w % f !== 0) {
-      throw new UserError(`--arch conv with ${config.channels.length} stride-2 stages needs image sides divisible by ${f}, got ${h}x${w}`);
-    }
-  }
+  checkVaeLikeDataFit(config, data);
 }

@@ -14,6 +14,7 @@
  * z ~ N(mean, diag var): step (1) of generative modelling, a Gaussian fitted to the codes.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { OneNetworkModel } from '../one_network_model.js';
 import '../../backend/register_gradients.js';
 import { Module, Sequential } from '../../nn/index.js';
 import type { Rng } from '../../util/rng.js';
@@ -76,10 +77,9 @@ export interface LossTerms {
 /** How the latent of a training batch is drawn: reparameterised with given eps, or z = mu (sigma = 0). */
 export type LatentDraw = { eps: tf.Tensor2D } | 'mean';
 
-export class VaeModel implements TrainableModel {
+export class VaeModel extends OneNetworkModel<VaeNet> implements TrainableModel {
   readonly config: VaeConfig;
   readonly data: DataShape;
-  readonly net: VaeNet;
   readonly latentDim: number;
   /** Number of dimensions of one example (784 for mnist). */
   readonly dim: number;
@@ -87,35 +87,15 @@ export class VaeModel implements TrainableModel {
   constructor(config: VaeConfig, data: DataShape, rng: Rng) {
     validateConfig(config);
     checkDataFit(config, data);
+    super(new VaeNet(config, data, rng));
     this.config = config;
     this.data = data;
     this.latentDim = config.latent;
     this.dim = data.shape.reduce((a, b) => a * b, 1);
-    this.net = new VaeNet(config, data, rng);
   }
 
   get isVae(): boolean {
     return this.config.kind === 'vae';
-  }
-
-  namedVariables(): [string, tf.Variable][] {
-    return this.net.namedVariables();
-  }
-
-  paramGroups(): Record<string, tf.Variable[]> {
-    return { model: this.net.parameters() };
-  }
-
-  emaGroups(): string[] {
-    return [];
-  }
-
-  setTraining(on: boolean): void {
-    this.net.train(on);
-  }
-
-  dispose(): void {
-    this.net.dispose();
   }
 
   /**
