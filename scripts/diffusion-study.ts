@@ -10,7 +10,7 @@
  *   node --import tsx scripts/diffusion-study.ts --out runs/study --steps 2000 --eval-every 500 \
  *     [--n 500] [--recipes eps-linear,v-cosine,eps-minsnr,v-minsnr] [--threads 1] [--parallel 1] [--train-args="--base-channels 16"]
  */
-import { genlab } from './genlab_child.js';
+import { checkpointView, genlab } from './genlab_child.js';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -62,15 +62,7 @@ async function train(r: string): Promise<void> {
 
 /** A run directory that holds one checkpoint as its latest: what genlab eval loads. */
 function viewOf(r: string, step: number): string {
-  const view = join(out, 'views', `${r}-${step}`);
-  rmSync(view, { recursive: true, force: true });
-  mkdirSync(join(view, 'checkpoints'), { recursive: true });
-  writeFileSync(join(view, 'config.json'), readFileSync(join(out, r, 'config.json')));
-  const src = readdirSync(join(out, r, 'checkpoints')).find((c) => Number(c.replace(/\D/g, '')) === step);
-  if (!src) throw new Error(`${r}: no checkpoint of step ${step}`);
-  symlinkSync(join(out, r, 'checkpoints', src), join(view, 'checkpoints', src));
-  writeFileSync(join(view, 'latest'), `${src}\n`);
-  return view;
+  return checkpointView(join(out, r), step, join(out, 'views', `${r}-${step}`));
 }
 
 async function fidOf(spec: string, key: string, extra: string[] = []): Promise<Record<string, number>> {
