@@ -10,7 +10,8 @@ import { guardUnfinished } from './exit_guard.js';
 /** Sub-command names; each is implemented by ./commands/<name>.js exporting `command`. */
 const commandNames = [
   'train', 'sample', 'data', 'fit', 'reconstruct', 'interpolate', 'manifold',
-  'eval', 'classify', 'sweep', 'worker', 'bench', 'report', 'plot', 'restore',
+  'eval', 'classify', 'sweep', 'worker', 'bench', 'report', 'plot', 'restore', 'export',
+  'translate',
 ] as const;
 
 async function load(name: string): Promise<{ command: Command }> {

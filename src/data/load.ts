@@ -1,7 +1,7 @@
 /**
  * loadSource: one entry point for every data source, named by a spec string (see spec.ts), in
  * Node (load_core.ts has the browser-safe toy sources and the option checks).
- * Decoded mnist and fashion-mnist splits are cached in memory for the life of the process
+ * Decoded mnist, mnist-m and fashion-mnist splits are cached in memory for the life of the process
  * (gunzipping Fashion-MNIST takes a while); nothing is written to disk. Returned datasets may
  * share their arrays with the cache: treat them as read-only.
  */
@@ -12,6 +12,9 @@ import { loadFashionMnist } from './fashion_mnist.js';
 import { idxToImages } from './idx.js';
 import { readIdx } from './idx_file.js';
 import { loadFolder } from './folder.js';
+import { blendMnistM, type MnistMSize } from './mnist_m.js';
+import { loadMnistMPhotos } from './mnist_m_photos.js';
+import { Rng } from '../util/rng.js';
 import type { Dataset, ImageDataset, LoadOptions } from './types.js';
 
 export { TOY_DEFAULT_N } from './load_core.js';
@@ -48,6 +51,18 @@ export async function loadSource(spec: string, opts: LoadOptions = {}): Promise<
     }
     case 'fashion-mnist': {
       const ds = await cached(`fashion-mnist:${split}`, () => loadFashionMnist(split));
+      return take(ds, opts.limit);
+    }
+    case 'mnist-m': {
+      // Each split blends from its own fork of the seed, so train and test never share crops.
+      const seed = opts.seed ?? 0;
+      const size = (opts.size ?? 28) as MnistMSize;
+      const ds = await cached(`mnist-m:${split}:${seed}:${size}`, async () => {
+        const [both, photos] = await Promise.all([cached('mnist', loadMnistSplits), loadMnistMPhotos()]);
+        const base = new Rng(seed);
+        const forks = { train: base.fork(), test: base.fork() };
+        return blendMnistM(both[split], photos, forks[split], size);
+      });
       return take(ds, opts.limit);
     }
     case 'idx': {

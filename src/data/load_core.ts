@@ -31,11 +31,17 @@ export function checkLoad(spec: string, opts: LoadOptions): { s: SourceSpec; spl
     throw new UserError(`channels must be 1 or 3, got ${opts.channels}`);
   }
   if (opts.seed !== undefined && !Number.isFinite(opts.seed)) throw new UserError(`seed must be a finite number, got ${opts.seed}`);
+  if (s.type === 'mnist-m') {
+    // mnist-m: size 28 or 32, a seed for its photo crops; no channels (always RGB), no n
+    if (opts.size !== undefined && opts.size !== 28 && opts.size !== 32) throw new UserError(`size of '${spec}' must be 28 or 32, got ${opts.size}`);
+    if (opts.channels !== undefined || opts.n !== undefined) throw new UserError(`channels and n do not apply to '${spec}' (RGB, one image per mnist digit)`);
+    return { s, split };
+  }
   if (s.type !== 'folder' && (opts.size !== undefined || opts.channels !== undefined)) {
-    throw new UserError(`size and channels apply only to folder: sources, not '${spec}'`);
+    throw new UserError(`size and channels apply only to folder: and mnist-m sources, not '${spec}'`);
   }
   if (s.type !== 'toy' && (opts.n !== undefined || opts.seed !== undefined)) {
-    throw new UserError(`n and seed apply only to toy: sources, not '${spec}'; use limit to take fewer samples`);
+    throw new UserError(`n and seed apply only to toy: and mnist-m sources, not '${spec}'; use limit to take fewer samples`);
   }
   return { s, split };
 }

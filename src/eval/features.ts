@@ -16,6 +16,7 @@ export function defaultFeatureNet(source: string | undefined): string {
   const base = (source ?? '').replace(/:(train|test)$/, '');
   if (base === 'mnist') return 'pretrained:classifier-mnist';
   if (base === 'fashion-mnist') return 'pretrained:classifier-fashion-mnist';
+  if (base === 'mnist-m') return 'pretrained:classifier-mnist-m';
   throw new UserError(`no shipped feature network for '${source}'; pass --features RUN (a 'genlab train classifier' run on that data)`);
 }
 

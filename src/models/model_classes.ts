@@ -26,6 +26,10 @@ const makers: Record<string, () => Promise<ModelMaker>> = {
     const { GanModel } = await import('./gan/model.js');
     return { create: (c, d, rng) => new GanModel(c as InstanceType<typeof GanModel>['config'], d, rng) };
   },
+  cyclegan: async () => {
+    const { CycleganModel } = await import('./cyclegan/model.js');
+    return { create: (c, d, rng) => new CycleganModel(c as InstanceType<typeof CycleganModel>['config'], d, rng) };
+  },
 };
 
 async function vaeMaker(): Promise<ModelMaker> {

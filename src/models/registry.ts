@@ -9,6 +9,7 @@ const loaders: Record<string, () => Promise<ModelFamily>> = {
   ddpm: async () => (await import('./ddpm/family.js')).ddpmFamily,
   gan: async () => (await import('./gan/index.js')).ganFamily,
   classifier: async () => (await import('./classifier/index.js')).classifierFamily,
+  cyclegan: async () => (await import('./cyclegan/index.js')).cycleganFamily,
 };
 
 const extra = new Map<string, ModelFamily>();

@@ -61,10 +61,12 @@ export function firstDifference(a: unknown, b: unknown, path = ''): string | nul
 const RESUMABLE = ['steps', 'epochs', 'logEvery', 'sampleEvery', 'checkpointEvery', 'keepCheckpoints'];
 
 /**
- * Settings a resume changes only when asked by name (`--allow-change lr`): a lower learning rate
- * is how a run that diverged goes on. Each is recorded in sessions.jsonl when it changes.
+ * Settings a resume changes only when asked by name (`--allow-change lr,schedule`): a lower
+ * learning rate is how a run that diverged goes on; a new schedule is how a run that has been
+ * at a constant rate ends with a decay (with --lr-hold set to the share already done, the rate
+ * is continuous). Each is recorded in sessions.jsonl when it changes.
  */
-export const RESUME_CHANGES = ['lr'] as const;
+export const RESUME_CHANGES = ['lr', 'schedule'] as const;
 export type ResumeChange = (typeof RESUME_CHANGES)[number];
 
 /** `--allow-change A,B` as names of RESUME_CHANGES; anything else is refused naming the option. */
@@ -81,6 +83,7 @@ export function parseAllowChange(spec: string): ResumeChange[] {
 function comparedTraining(t: object, allow: readonly ResumeChange[]): Record<string, unknown> {
   const out: Record<string, unknown> = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(t).filter(([k]) => !RESUMABLE.includes(k)))));
   if (allow.includes('lr') && isPlainObject(out.optimizers)) for (const o of Object.values(out.optimizers)) if (isPlainObject(o)) delete o.lr;
+  if (allow.includes('schedule')) delete out.schedule;
   return out;
 }
 
@@ -93,7 +96,7 @@ export function sameModel(saved: RunConfig, next: RunConfig, allow: readonly Res
   if (saved.model !== next.model) return `model '${next.model}' differs from the run's '${saved.model}'`;
   const fmt = (v: unknown) => (v === undefined ? 'unset' : JSON.stringify(v));
   const get = (o: unknown, path: string): unknown => path.split(/\.|\[(\d+)\]/).filter(Boolean).reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
-  const only = `only the length and periods (${RESUMABLE.join(', ')}) may change on resume, and the learning rate with --allow-change lr`;
+  const only = `only the length and periods (${RESUMABLE.join(', ')}) may change on resume, and the learning rate and its schedule with --allow-change lr,schedule`;
   const dm = firstDifference(saved.modelConfig, next.modelConfig);
   if (dm !== null) {
     const key = `modelConfig.${dm}`;
@@ -108,13 +111,19 @@ export function sameModel(saved: RunConfig, next: RunConfig, allow: readonly Res
 
 export interface ConfigChange {
   key: string;
-  from: number;
-  to: number;
+  from: unknown;
+  to: unknown;
 }
 
-/** The learning rates that differ between the run's saved config and the resumed one, per optimiser group. */
+/** The learning rates (per optimiser group) and schedule settings that differ between the run's saved config and the resumed one. */
 export function learningRateChanges(saved: RunConfig, next: RunConfig): ConfigChange[] {
-  return Object.entries(next.training.optimizers)
+  const rates = Object.entries(next.training.optimizers)
     .filter(([g, o]) => saved.training.optimizers[g] !== undefined && saved.training.optimizers[g].lr !== o.lr)
     .map(([g, o]) => ({ key: `training.optimizers.${g}.lr`, from: saved.training.optimizers[g].lr, to: o.lr }));
+  const was = saved.training.schedule as Record<string, unknown>;
+  const now = next.training.schedule as Record<string, unknown>;
+  const schedule = [...new Set([...Object.keys(was), ...Object.keys(now)])]
+    .filter((k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]))
+    .map((k) => ({ key: `training.schedule.${k}`, from: was[k] ?? null, to: now[k] ?? null }));
+  return [...rates, ...schedule];
 }

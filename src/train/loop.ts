@@ -119,7 +119,7 @@ export async function train(family: ModelFamily, config: RunConfig, opts: TrainO
       if (opts.resume) notes.push(...(await tidyForResume(opts.out, step)));
       else notes.push(...[await removeTempFiles(opts.out)].filter((n) => n !== null));
       changed = changes.map((c) => ({ ...c, step }));
-      for (const c of changed) notes.push(`changing ${c.key} from ${c.from} to ${c.to} at step ${c.step} (--allow-change lr; recorded in sessions.jsonl)`);
+      for (const c of changed) notes.push(`changing ${c.key} from ${c.from} to ${c.to} at step ${c.step} (--allow-change ${c.key.includes('.schedule.') ? 'schedule' : 'lr'}; recorded in sessions.jsonl)`);
       await writeFileAtomic(join(opts.out, 'config.json'), JSON.stringify(config, null, 2));
       await mkdir(join(opts.out, 'samples'), { recursive: true });
       progress = new Progress(info.totalSteps, step);

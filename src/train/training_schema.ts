@@ -22,6 +22,12 @@ export const lrScheduleSchema = object({
   warmupSteps: int({ min: 0, default: 0, flag: 'warmup', doc: 'steps of linear learning-rate warm-up from 0' }),
   decay: oneOf(['constant', 'linear', 'cosine'], { default: 'constant', flag: 'lr-decay', doc: 'learning-rate decay after the warm-up, to minRatio x peak at the last step' }),
   minRatio: num({ min: 0, max: 1, default: 0 }),
+  /**
+   * Share of the steps after the warm-up held at the peak rate before the decay starts (the
+   * CycleGAN paper keeps the rate for half its run, then decays it linearly to 0). Optional, so
+   * runs saved before it existed load and resume unchanged (absent = 0).
+   */
+  holdFraction: optional(num({ min: 0, lt: 1, default: 0, flag: 'lr-hold', doc: 'share of the run after the warm-up kept at the peak rate before the decay starts' })),
 });
 export type LrScheduleConfig = Infer<typeof lrScheduleSchema>;
 

@@ -19,7 +19,7 @@ function rows(text: string): string[] {
 
 test('every family: each option of genlab train <model> is listed with a doc and a default', async () => {
   const families = await availableFamilies();
-  assert.deepEqual([...families].sort(), ['ae', 'classifier', 'ddpm', 'gan', 'hvae', 'vae']);
+  assert.deepEqual([...families].sort(), ['ae', 'classifier', 'cyclegan', 'ddpm', 'gan', 'hvae', 'vae']);
   for (const name of families) {
     const text = await command.help!([name]);
     const lines = rows(text);

@@ -61,6 +61,22 @@ test('learning-rate schedule: warm-up, then cosine to the floor', () => {
   assert.equal(learningRate(50, 110, 1, { warmupSteps: 0, decay: 'linear', minRatio: 0 }), 1 - 50 / 110);
 });
 
+test('learning-rate schedule: a hold at the peak, then linear to 0 (CycleGAN: half the run)', () => {
+  const s = { warmupSteps: 0, decay: 'linear' as const, minRatio: 0, holdFraction: 0.5 };
+  // 200 steps: steps 0..99 at the peak, then lr(100 + j) = 1 - j / 100 down to 0 at step 200.
+  assert.equal(learningRate(0, 200, 2e-4, s), 2e-4);
+  assert.equal(learningRate(99, 200, 2e-4, s), 2e-4);
+  assert.equal(learningRate(100, 200, 1, s), 1);
+  assert.ok(Math.abs(learningRate(150, 200, 1, s) - 0.5) < 1e-12);
+  assert.equal(learningRate(200, 200, 1, s), 0);
+  // With a warm-up the hold is a share of the steps after it: 10 + 0.5 * 100 = 60.
+  const w = { warmupSteps: 10, decay: 'cosine' as const, minRatio: 0, holdFraction: 0.5 };
+  assert.equal(learningRate(59, 110, 1, w), 1);
+  assert.ok(Math.abs(learningRate(85, 110, 1, w) - 0.5) < 1e-12);
+  // Absent (a run saved before the field existed) is no hold.
+  assert.equal(learningRate(50, 110, 1, { warmupSteps: 0, decay: 'linear', minRatio: 0 }), learningRate(50, 110, 1, { warmupSteps: 0, decay: 'linear', minRatio: 0, holdFraction: 0 }));
+});
+
 test('EMA: warm-up decay, update rule, and swapping weights in and back', () => {
   assert.equal(emaDecay(0.999, 0), 0.1);
   assert.equal(emaDecay(0.9, 1000), 0.9);

@@ -211,7 +211,7 @@ test('a NaN before any checkpoint, then the suggested resume with a lower lr: st
   assert.match(message, /^step 2: .*; stopped before any checkpoint with a finite loss and finite weights was written; to start again from step 0 with a lower learning rate: genlab train tiny --out \S+ --resume --lr 100000 --allow-change lr$/);
   // Without --allow-change the lower rate is refused, naming the key and the way; nothing changes.
   const before = snapshot(run);
-  await assert.rejects(train(tinyFamily, config(sgd(0.05)), opts(run, { resume: true })), (e: Error) => e instanceof UserError && /^--resume: training.optimizers.model.lr is 1000000 in the run but 0.05 now; .*--allow-change lr \(.*config.json\)$/.test(e.message));
+  await assert.rejects(train(tinyFamily, config(sgd(0.05)), opts(run, { resume: true })), (e: Error) => e instanceof UserError && /^--resume: training.optimizers.model.lr is 1000000 in the run but 0.05 now; .*--allow-change lr,schedule \(.*config.json\)$/.test(e.message));
   assert.equal(snapshot(run), before);
   const r = await train(tinyFamily, config(sgd(0.05)), opts(run, { resume: true, allowChange: ['lr'] }));
   assert.equal(r.step, 20);
@@ -232,7 +232,7 @@ test('--allow-change lr changes the rate mid-run (recorded); it allows nothing e
   await assert.rejects(train(tinyFamily, config({ optimizers: lower, seed: 4, schedule: { warmupSteps: 0, decay: 'constant', minRatio: 0 } }), opts(run, { resume: true, allowChange: ['lr'] })), (e: Error) => e instanceof UserError && /training.seed is 0 in the run but 4 now/.test(e.message));
   await assert.rejects(train(tinyFamily, config({ optimizers: lower, schedule: { warmupSteps: 0, decay: 'constant', minRatio: 0 } }), opts(run, { resume: true, fromStep: 7, allowChange: ['lr'] })), (e: Error) => e instanceof UserError && /^--from-step 7: \S+step-0000007 does not exist \(checkpoints: 12, 10, 5; 0 starts again\)$/.test(e.message));
   assert.equal(snapshot(run), before);
-  assert.throws(() => parseAllowChange('seed'), (e: Error) => e instanceof UserError && /^--allow-change: 'seed' cannot change on resume; only lr can/.test(e.message));
+  assert.throws(() => parseAllowChange('seed'), (e: Error) => e instanceof UserError && /^--allow-change: 'seed' cannot change on resume; only lr, schedule can/.test(e.message));
   assert.equal(sameModel(config(), config({ optimizers: lower }), ['lr']), null);
 
   const r = await train(tinyFamily, config({ optimizers: lower, logEvery: 1, schedule: { warmupSteps: 0, decay: 'constant', minRatio: 0 } }), opts(run, { resume: true, fromStep: 10, allowChange: ['lr'] }));
@@ -246,4 +246,23 @@ test('--allow-change lr changes the rate mid-run (recorded); it allows nothing e
   assert.deepEqual([rows[9].lr, rows[10].lr], [1e-3, 5e-4]);
   assert.deepEqual(lines(join(run, 'sessions.jsonl')).at(-1).changes, [{ key: 'training.optimizers.model.lr', from: 1e-3, to: 5e-4, step: 10 }]);
   assert.ok(existsSync(join(run, 'checkpoints', 'abandoned-step-0000012', 'state.json')));
+});
+
+test('--allow-change schedule ends a constant-rate run with a decay: continuous with --lr-hold, recorded, refused without it', async () => {
+  const run = tmp();
+  const constant = { warmupSteps: 0, decay: 'constant' as const, minRatio: 0 };
+  await train(tinyFamily, config({ steps: 10, schedule: constant, logEvery: 1 }), opts(run));
+  // 10 steps done at the peak; 20 in all, the first half held: lr(10 + j) = peak (1 - j / 10).
+  const decay = { warmupSteps: 0, decay: 'linear' as const, minRatio: 0, holdFraction: 0.5 };
+  await assert.rejects(train(tinyFamily, config({ steps: 20, schedule: decay, logEvery: 1 }), opts(run, { resume: true })), (e: Error) => e instanceof UserError && /training.schedule.decay is "constant" in the run but "linear" now/.test(e.message));
+  const r = await train(tinyFamily, config({ steps: 20, schedule: decay, logEvery: 1 }), opts(run, { resume: true, allowChange: ['schedule'] }));
+  assert.equal(r.step, 20);
+  const rows = lines(join(run, 'metrics.jsonl'));
+  const peak = rows[0].lr;
+  assert.deepEqual(rows.slice(0, 11).map((x) => x.lr), new Array(11).fill(peak), 'steps 1..11 (lr(0)..lr(10)) at the peak');
+  for (let j = 1; j < 10; j++) assert.ok(Math.abs(rows[10 + j].lr - peak * (1 - j / 10)) < 1e-12, `step ${11 + j}`);
+  assert.deepEqual(lines(join(run, 'sessions.jsonl')).at(-1).changes, [
+    { key: 'training.schedule.decay', from: 'constant', to: 'linear', step: 10 },
+    { key: 'training.schedule.holdFraction', from: null, to: 0.5, step: 10 },
+  ]);
 });

@@ -13,6 +13,7 @@ import { defaultFeatureNet } from '../../eval/features.js';
 import { loadRun } from '../../train/load_run.js';
 import { loadSource } from '../../data/index.js';
 import { ProgressPhases } from '../../util/progress.js';
+import { evalTranslation, isTranslationRun, translationUsage } from './eval_translation.js';
 
 const LIKELIHOOD = ['elbo', 'iwae', 'nll'];
 const ALL_METRICS = `${IMAGE_METRICS.join(',')} (images), ${POINT_METRICS.join(',')} (2-D points), elbo,iwae (VAE and hierarchical VAE runs), nll (DDPM runs)`;
@@ -24,7 +25,8 @@ const usage = `usage: genlab eval <RUN|pretrained:NAME|FITDIR|folder:DIR|SOURCE>
                    --metric accuracy: share of samples the classifier puts in their asked class (labelled sets: its accuracy)
                    [--weights ema|live]   a run's EMA weights (default, what sampling uses) or its live weights
   2-D points: --metric mmd,modes,hq.   Likelihood models: --metric elbo,iwae [--k 5000] (VAE, hvae: also per-layer KL and active units), nll [--timesteps 100] (DDPM)
-  The feature network defaults to the shipped classifier of the reference's domain (mnist, fashion-mnist).`;
+  The feature network defaults to the shipped classifier of the reference's domain (mnist, fashion-mnist).
+${translationUsage}`;
 
 export const command: Command = {
   name: 'eval',
@@ -33,6 +35,8 @@ export const command: Command = {
   async run(argv) {
     const target = argv[0];
     if (!target || target.startsWith('-')) throw new UserError('eval: name what to evaluate (a run, pretrained:NAME, folder:DIR or a data source)');
+    // Translation runs (cyclegan) have metrics of their own: eval_translation.ts.
+    if (await isTranslationRun(target)) return evalTranslation(target, argv.slice(1));
     // The options of how some family's runs are sampled (e.g. DDPM's --sampler) come from the family adapters.
     const sampling = (await allFamilyClis()).filter((c) => c.evalSampling);
     const samplingOptions: OptionSpec = Object.assign({}, ...sampling.map((c) => c.evalSampling!.options));

@@ -32,7 +32,7 @@ const RUN_HELP: HelpRow[] = [
   { usage: '--config FILE.json', doc: 'a RunConfig-shaped file ({"training": {...}, "modelConfig": {...}}); flags override it', default: 'none' },
   { usage: '--out RUN', doc: 'run directory', default: 'runs/<model>-<data>-<time>' },
   { usage: '--resume', doc: 'continue RUN exactly (flags may change its length and periods)', default: 'off' },
-  { usage: '--allow-change lr', doc: 'with --resume: continue with a new --lr (recorded in RUN/sessions.jsonl)', default: 'none' },
+  { usage: '--allow-change lr,schedule', doc: 'with --resume: continue with a new --lr and/or schedule (--lr-decay, --lr-hold, --warmup; recorded in RUN/sessions.jsonl)', default: 'none' },
   { usage: '--from-step N', doc: 'with --resume: go back to the checkpoint of step N instead of the latest (0: step 0)', default: 'the latest' },
   { usage: '--backend auto|wasm|cpu|node', doc: 'tensor backend (auto: node > wasm > cpu)', default: 'auto' },
   { usage: '--threads N', doc: 'wasm threads', default: 'GENLAB_THREADS, else every core' },
@@ -59,7 +59,7 @@ export async function trainOptions(name: string): Promise<OptionSpec> {
 }
 
 const usage = `usage: genlab train <model> [options]
-models: ae, vae, hvae, ddpm, gan, classifier ('genlab train <model> --help' lists the model's options and its defaults)`;
+models: ae, vae, hvae, ddpm, gan, cyclegan, classifier ('genlab train <model> --help' lists the model's options and its defaults)`;
 
 async function modelHelp(name: string): Promise<string> {
   const family = await getFamily(name);
@@ -111,7 +111,7 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
 
 export const command: Command = {
   name: 'train',
-  summary: 'train a model (ae, vae, hvae, ddpm, gan, classifier) with the shared training loop',
+  summary: 'train a model (ae, vae, hvae, ddpm, gan, cyclegan, classifier) with the shared training loop',
   usage,
   async help(argv) {
     const name = argv[0];
@@ -129,6 +129,9 @@ export const command: Command = {
     const out = str(a, 'out');
     checkRunOut(out, resume ? 'resume' : 'train'); // before any work: one line for a bad --out
     const file = str(a, 'config') ? await readConfigFile(str(a, 'config')!) : {};
+    // The family's training flags (e.g. --data-a / --data-b) count as part of the --config file.
+    const own = cli.train.training?.(a);
+    if (own) file.training = deepMerge(isPlainObject(file.training) ? file.training : {}, own);
 
     let config: RunConfig;
     let allowChange: ResumeChange[] = [];
@@ -165,6 +168,8 @@ export const command: Command = {
       training.optimizers = completeOptimizers(training.optimizers);
       const where = str(a, 'config') ?? 'config';
       validateTraining(training, where);
+      // The further streams' sources too, before the run directory is made (the loop reuses the cached sets).
+      for (const source of Object.values(training.streams ?? {})) await loadSource(source, { split: 'train' });
       const modelConfig = cli.train.apply(a, deepMerge(d.model, file.modelConfig));
       family.validate(modelConfig, where);
       const { readFile: rf } = await import('node:fs/promises');

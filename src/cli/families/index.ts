@@ -18,6 +18,7 @@ const adapters: Record<string, () => Promise<FamilyCli>> = {
   gan: async () => (await import('./gan.js')).ganCli,
   ddpm: async () => (await import('./ddpm.js')).ddpmCli,
   classifier: async () => (await import('./classifier.js')).classifierCli,
+  cyclegan: async () => (await import('./cyclegan.js')).cycleganCli,
 };
 
 /** The adapter of family `name`; UserError (from the family registry) for an unknown family. */

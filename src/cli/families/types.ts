@@ -20,6 +20,8 @@ export interface TrainFlags<M> {
   hints?(a: ParsedArgs, fileModelConfig: unknown): DefaultsHints;
   /** The flags applied over a model config (a copy is returned). */
   apply(a: ParsedArgs, config: M): M;
+  /** Training settings the family's own flags set (cyclegan's --data-a / --data-b: data and streams), applied like a --config file's. */
+  training?(a: ParsedArgs): Record<string, unknown>;
 }
 
 /** Extra `genlab sample` options and the sampling they choose (e.g. DDPM's sampler, a trajectory). */

@@ -15,8 +15,9 @@ import { linePlotSvg } from '../../io/plot.js';
 import { readMetrics, metricSeries } from '../../train/metrics.js';
 import { isPlainObject } from '../../config/schema.js';
 import { GAN_LOSSES, type GanLoss } from './losses.js';
-import { defaultConfig, defaultTraining, ganConfigSchema, validateConfig, type GanConfig } from './config.js';
+import { defaultConfig, defaultTraining, ganConfigSchema, type GanConfig } from './config.js';
 import { GanModel } from './model.js';
+import { ganTrainFamily } from './family_core.js';
 import { writePlayground, writePlaygroundAnimation } from './playground.js';
 
 export { GanModel } from './model.js';
@@ -41,13 +42,9 @@ export const ganFamily: ModelFamily<GanConfig> = {
     return { model: defaultConfig(loss, data), training: defaultTraining(loss, data) };
   },
   schema: ganConfigSchema,
-  validate: validateConfig,
-  create(config: GanConfig, data: DataShape, rng: Rng): TrainableModel {
-    return new GanModel(config, data, rng);
-  },
-  dataOptions() {
-    return { scaling: 'symmetric', binarize: 'none' }; // G ends in tanh: images live in [-1, 1]
-  },
+  validate: ganTrainFamily.validate,
+  create: (config: GanConfig, data: DataShape, rng: Rng): TrainableModel => ganTrainFamily.create(config, data, rng),
+  dataOptions: ganTrainFamily.dataOptions,
   async onSample(model, info) {
     if (!(model instanceof GanModel)) throw new Error('gan onSample: not a GanModel');
     await writePlayground(model, info);

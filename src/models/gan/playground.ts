@@ -9,81 +9,17 @@
  * Also the mode coverage of ring/grid toys (modes covered, share of high-quality samples),
  * appended to metrics.jsonl as {step, modes, hq}, with a warning when the generator collapses.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { appendFile, readdir } from 'node:fs/promises';
 import { makeDirs } from '../../io/atomic.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../../data/types.js';
-import { Rng } from '../../util/rng.js';
-import { modeCoverage } from '../../eval/modes.js';
-import { writeFieldPlot, type FieldPlotOptions } from '../../io/field_plot.js';
+import { writeFieldPlot } from '../../io/field_plot.js';
 import { readImage, writeAnimation } from '../../io/png.js';
 import type { GanModel } from './model.js';
-import { discriminatorReading, generatorLoss } from './losses.js';
+import { playgroundFrame, frameCoverage } from './playground_frame.js';
 
-const GRID = 64; // heat-map resolution (GRID x GRID evaluations of D)
-const FAKE = 1000; // generated points drawn
-const ARROWS = 150; // of which this many carry an arrow
-
-/** A fixed window around the data (its extent plus 40%), so frames of one run line up. */
-export function playgroundBounds(points: Float32Array): [number, number, number, number] {
-  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (let i = 0; i + 1 < points.length; i += 2) {
-    x0 = Math.min(x0, points[i]);
-    x1 = Math.max(x1, points[i]);
-    y0 = Math.min(y0, points[i + 1]);
-    y1 = Math.max(y1, points[i + 1]);
-  }
-  const half = (Math.max(x1 - x0, y1 - y0) * 1.4) / 2;
-  const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
-  return [cx - half, cx + half, cy - half, cy + half];
-}
-
-/** Everything one playground frame shows, computed from the model (no files). */
-export function playgroundFrame(model: GanModel, data: Dataset & { kind: 'points' }, step: number): FieldPlotOptions & { fakePoints: Float32Array } {
-  const real = data.points.subarray(0, 2 * Math.min(data.n, 1000));
-  const bounds = playgroundBounds(data.points.subarray(0, 2 * Math.min(data.n, 5000)));
-  const [x0, x1, y0, y1] = bounds;
-  // Grid centres, row 0 at ymin: values[row * GRID + col].
-  const grid = new Float32Array(GRID * GRID * 2);
-  for (let r = 0; r < GRID; r++) {
-    for (let c = 0; c < GRID; c++) {
-      grid[2 * (r * GRID + c)] = x0 + ((c + 0.5) / GRID) * (x1 - x0);
-      grid[2 * (r * GRID + c) + 1] = y0 + ((r + 0.5) / GRID) * (y1 - y0);
-    }
-  }
-  const rng = new Rng(1234); // the same z every frame, so the animation shows the generator moving
-  const z = model.latent(FAKE, rng);
-  const { field, fake, grads } = tf.tidy(() => {
-    const field = discriminatorReading(model.config.loss, model.discriminate(tf.tensor2d(grid, [GRID * GRID, 2])));
-    const fake = model.generate(z); // [FAKE, 2]
-    const head = tf.slice(fake, 0, ARROWS);
-    // -dL_G/dx at the generated points: where the generator's loss moves them.
-    const grads = tf.neg(tf.grad((x: tf.Tensor) => generatorLoss(model.config.loss, model.discriminate(x)))(head));
-    return { field, fake, grads };
-  });
-  z.dispose();
-  const values = field.dataSync() as Float32Array;
-  const fakePoints = fake.dataSync() as Float32Array;
-  const g = grads.dataSync() as Float32Array;
-  tf.dispose([field, fake, grads]);
-  // Scale arrows so the longest is 8% of the window: directions and relative strengths show.
-  let longest = 0;
-  for (let i = 0; i < ARROWS; i++) longest = Math.max(longest, Math.hypot(g[2 * i], g[2 * i + 1]));
-  const scale = longest > 0 ? (0.08 * (x1 - x0)) / longest : 0;
-  const vec = g.map((v) => v * scale);
-  return {
-    bounds,
-    field: { values, gridSize: GRID, ...(model.config.loss === 'minimax' || model.config.loss === 'ns' ? { range: [0, 1] as [number, number] } : {}) },
-    real,
-    fake: fakePoints,
-    fakePoints,
-    arrows: { from: fakePoints.slice(0, 2 * ARROWS), vec },
-    ...(data.modes ? { markers: data.modes } : {}),
-    title: `step ${step}  ${model.config.loss}`,
-  };
-}
+export { playgroundBounds, playgroundFrame, frameCoverage } from './playground_frame.js';
 
 /** The onSample hook for 2-D data: a frame, and mode coverage for ring/grid toys. */
 export async function writePlayground(model: GanModel, info: { dir: string; step: number; data: Dataset; warn(m: string): void }): Promise<void> {
@@ -94,10 +30,9 @@ export async function writePlayground(model: GanModel, info: { dir: string; step
     const dir = join(info.dir, 'playground');
     await makeDirs(dir);
     await writeFieldPlot(join(dir, `step-${String(info.step).padStart(6, '0')}.png`), frame);
-    const { modes, modeStd } = info.data;
-    if (modes && modeStd) {
-      const m = modes.length / 2;
-      const cov = modeCoverage(frame.fakePoints, frame.fakePoints.length / 2, modes, m, { std: modeStd });
+    const cov = frameCoverage(frame, info.data);
+    if (cov) {
+      const m = cov.of;
       await appendFile(join(info.dir, 'metrics.jsonl'), JSON.stringify({ step: info.step, modes: cov.modes, hq: +cov.hq.toFixed(4) }) + '\n');
       // Collapse, not an early stage: most samples are already sharp (high quality) yet sit on few modes.
       if (cov.hq >= 0.5 && cov.modes <= m / 2) info.warn(`step ${info.step}: ${(100 * cov.hq).toFixed(0)}% of samples are sharp but cover only ${cov.modes} of ${m} modes (mode collapse)`);
