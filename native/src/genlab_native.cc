@@ -16,6 +16,9 @@
 // Built with both (GENLAB_NATIVE_LIBS=openblas,dnnl), setGemmImpl and setConvImpl switch
 // between them for measurements. Threads: setThreads (OpenMP's for oneDNN, OpenBLAS's own).
 #include <node_api.h>
+#include <pthread.h>
+
+#include <csignal>
 
 #include <algorithm>
 #include <cstdint>
@@ -117,6 +120,26 @@ void SetLibraryThreads(int n) {
 #endif
 }
 
+// Signals are held back while a library call runs. oneDNN 2.x's JIT sgemm points RSP into the
+// heap while it runs (oneDNN issue #4845, fixed in 3.11.2; Debian ships 2.6.3), so a signal
+// handled on that thread writes its frame over heap memory: `node --cpu-prof` (V8 samples with
+// SIGPROF) aborted in free() within a few products, and a bare dnnl_sgemm loop with a no-op
+// SIGPROF handler did too; with the signals blocked around each call it ran clean. Signals that
+// arrive meanwhile are delivered when the call returns; OpenMP's worker threads, created inside
+// a call, inherit the blocked mask, so process-wide signals (Ctrl-C) go to the JavaScript thread.
+class SignalsHeld {
+ public:
+  SignalsHeld() {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old_);
+  }
+  ~SignalsHeld() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
+ private:
+  sigset_t old_;
+};
+
 class CallThreads {
  public:
   CallThreads(int64_t macs, int64_t min_macs) : n_(g_threads > 1 && macs < min_macs ? 1 : g_threads) {
@@ -203,6 +226,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   float* c = At(heap, v[8], batch * m * n);
   if (batch > 0 && (!a || !b || !c)) return Throw(env, "gemm: operand outside the heap");
   std::lock_guard<std::mutex> lock(g_call);
+  SignalsHeld held;
   CallThreads threads(batch * m * n * k, g_gemm_parallel_min);
   for (int64_t i = 0; i < batch; i++) {
     Sgemm(ta, tb, m, n, k, 1.f, a + i * sa, ta ? m : k, b + i * sb, tb ? k : n, 0.f, c + i * m * n, n);
@@ -477,6 +501,7 @@ napi_value Conv(napi_env env, napi_callback_info info) {
     if (!p[i]) return Throw(env, "conv: operand outside the heap");
   }
   std::lock_guard<std::mutex> lock(g_call);
+  SignalsHeld held;
   CallThreads threads(g.n * g.oh * g.ow * g.co * g.kh * g.kw * g.ci, g_conv_parallel_min);
   try {
 #ifdef GENLAB_HAVE_DNNL
@@ -508,6 +533,7 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   int64_t n = 1;
   if (argc < 1 || !GetInt64(env, argv[0], &n)) return Throw(env, "setThreads: integer expected");
   std::lock_guard<std::mutex> lock(g_call);
+  SignalsHeld held;
   ApplyThreads(static_cast<int>(n));
   return nullptr;
 }
