@@ -72,8 +72,8 @@ test('SIGKILL before the first checkpoint: --resume starts again from step 0 wit
   assert.equal(fresh.status, 2);
   assert.match(errLines(fresh).join('\n'), /^genlab: --out \S+ already exists and is not empty; pass --resume/);
   for (const [args, re] of [
-    [['--lr', '0.5'], /^genlab: --resume: training.optimizers.model.lr is \S+ in the run but 0.5 now; .*--allow-change lr \(\S+config.json\)$/],
-    [['--allow-change', 'seed'], /^genlab: --allow-change: 'seed' cannot change on resume; only lr can/],
+    [['--lr', '0.5'], /^genlab: --resume: training.optimizers.model.lr is \S+ in the run but 0.5 now; .*--allow-change lr,schedule \(\S+config.json\)$/],
+    [['--allow-change', 'seed'], /^genlab: --allow-change: 'seed' cannot change on resume; only lr, schedule can/],
     [['--from-step', '5'], /^genlab: --from-step 5: \S+step-0000005 does not exist \(checkpoints: none; 0 starts again\)$/],
   ] as [string[], RegExp][]) {
     const r = genlab('train', 'ae', '--resume', '--out', run, '--backend', 'cpu', ...args);
