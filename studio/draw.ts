@@ -3,6 +3,7 @@
  * (heat map, points, arrows, mode markers, the picture src/io/field_plot.ts writes as PNG),
  * line charts and labelled scatters. Data coordinates: bounds [xmin, xmax, ymin, ymax], y up.
  */
+import { fieldColour } from '../src/io/field_colour.js';
 
 export type Bounds = [number, number, number, number];
 
@@ -41,15 +42,6 @@ export function drawGrid(canvas: HTMLCanvasElement, pixels: ArrayLike<number>, n
   for (let i = 0; i < n; i++) drawGrey(ctx, pixels, h, w, (i % cols) * (w * scale + gap), Math.floor(i / cols) * (h * scale + gap), scale, i * h * w);
 }
 
-/** field_plot.ts's light diverging map: low = light orange, middle = white, high = light blue. */
-export function divergingColour(u: number): [number, number, number] {
-  const t = Math.min(1, Math.max(0, u));
-  const orange: [number, number, number] = [253, 174, 97];
-  const blue: [number, number, number] = [116, 173, 209];
-  const [end, s] = t < 0.5 ? [orange, 1 - 2 * t] : [blue, 2 * t - 1];
-  return [0, 1, 2].map((k) => Math.round(255 + (end[k] - 255) * s)) as [number, number, number];
-}
-
 export interface FieldView {
   bounds: Bounds;
   field?: { values: Float32Array; gridSize: number; range?: [number, number] };
@@ -73,7 +65,7 @@ export function drawField(canvas: HTMLCanvasElement, v: FieldView): void {
     for (let r = 0; r < g; r++) {
       for (let c = 0; c < g; c++) {
         const x = values[r * g + c];
-        const rgb = Number.isFinite(x) ? divergingColour(hi > lo ? (x - lo) / (hi - lo) : 0.5) : [200, 200, 200];
+        const rgb = fieldColour(Number.isFinite(x) ? (hi > lo ? (x - lo) / (hi - lo) : 0.5) : NaN);
         img.data.set([...rgb, 255], 4 * ((g - 1 - r) * g + c)); // row 0 is ymin: the bottom
       }
     }

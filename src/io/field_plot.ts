@@ -18,6 +18,9 @@
  * orange, middle = white, high = light blue, so points drawn on top stay visible.
  */
 import { writeRaster, type RasterImage } from './png.js';
+import { fieldColour } from './field_colour.js';
+
+export { fieldColour } from './field_colour.js';
 import { Canvas, MARGIN, drawAxes, drawDisc, drawMarkers, glyphs, textWidth, toPixel, type Bounds, type Rgb, type PlotArea } from './scatter.js';
 
 export interface FieldPlotOptions {
@@ -45,23 +48,11 @@ export interface FieldPlotOptions {
   title?: string;
 }
 
-const LOW: Rgb = [245, 166, 90]; // light orange: low values (D says "fake")
-const MID: Rgb = [255, 255, 255];
-const HIGH: Rgb = [90, 170, 215]; // light blue: high values (D says "real")
-const NAN_GREY: Rgb = [200, 200, 200];
 const REAL: Rgb = [20, 140, 60];
 const FAKE: Rgb = [150, 40, 170];
 const ARROW: Rgb = [60, 60, 60];
 const POINT_RADIUS = 1.8;
 const POINT_ALPHA = 0.6;
-
-/** Diverging colour map on t in [0, 1] (clamped): orange -> white -> blue; grey for NaN. */
-export function fieldColour(t: number): Rgb {
-  if (Number.isNaN(t)) return [...NAN_GREY];
-  const u = Math.min(1, Math.max(0, t));
-  const [a, b, s] = u < 0.5 ? [LOW, MID, u * 2] : [MID, HIGH, (u - 0.5) * 2];
-  return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * s)) as Rgb;
-}
 
 /** The scatter plot's font plus lowercase letters and a little punctuation (3x5, rows top to bottom, bit 4 = left column). */
 const font: Record<string, number[]> = {
