@@ -5,7 +5,7 @@
  * 0.5, a 50-image pool, Adam 2e-4 / 0.5), sized for 28-32 px digits: 6 residual blocks (the
  * authors' choice below 256 px) and a 2-layer PatchGAN whose receptive field (34 px) covers a digit.
  */
-import { int, num, object, oneOf, type Infer } from '../../config/schema.js';
+import { int, nullable, num, object, oneOf, type Infer } from '../../config/schema.js';
 import type { DataShape, OptimizerConfig, TrainingConfig } from '../../train/types.js';
 import { UserError } from '../../util/errors.js';
 import { CYCLEGAN_LOSSES } from './losses.js';
@@ -27,7 +27,13 @@ export const cycleganConfigSchema = object({
    */
   discriminatorLayers: int({ min: 1, max: 5, default: 2, flag: 'd-layers', doc: 'PatchGAN depth: 2 sees 34 px patches (5x5 outputs on 28 px), 1 sees 16 px, 3 the paper 70 px' }),
   /** lambda: weight of the cycle-consistency L1 loss in each direction. */
-  cycleWeight: num({ min: 0, default: 10, flag: 'cycle-weight', doc: 'lambda, weight of the cycle-consistency L1 loss' }),
+  cycleWeight: num({ min: 0, default: 10, flag: 'cycle-weight', doc: 'lambda, weight of the cycle-consistency L1 loss (lambda_A; also lambda_B unless --cycle-weight-b)' }),
+  /**
+   * lambda_B, the weight of the B -> A -> B cycle when it differs from lambda_A (the authors'
+   * --lambda_B); null = lambda_A. When A holds less than B (a digit without its photo), the
+   * B cycle asks F(b) to hide B's background in the digit, and a smaller lambda_B eases that.
+   */
+  cycleWeightB: nullable(num({ min: 0 }), { default: null, flag: 'cycle-weight-b', doc: 'lambda_B, weight of the B -> A -> B cycle (default: --cycle-weight)' }),
   /** Weight of the identity loss as a fraction of lambda (the authors' lambda_identity). */
   identityWeight: num({ min: 0, default: 0.5, flag: 'identity-weight', doc: 'identity loss weight as a fraction of lambda (0 = off)' }),
   /** Generated images each discriminator's history pool keeps (Shrivastava et al. 2017); 0 = no pool. */

@@ -28,16 +28,20 @@ export function meanAbsoluteError(y: tf.Tensor, x: tf.Tensor): tf.Scalar {
 }
 
 /**
- * lambda (E ||F(G(a)) - a||_1 + E ||G(F(b)) - b||_1): the cycle term from the two
- * reconstructions F(G(a)) [B, H, W, C] and G(F(b)).
+ * lambda_A E ||F(G(a)) - a||_1 + lambda_B E ||G(F(b)) - b||_1: the cycle term from the two
+ * reconstructions F(G(a)) [B, H, W, C] and G(F(b)); lambda_B = lambda_A unless given.
  */
-export function cycleLoss(a: tf.Tensor, recA: tf.Tensor, b: tf.Tensor, recB: tf.Tensor, lambda: number): tf.Scalar {
-  return tf.tidy(() => tf.mul(lambda, tf.add(meanAbsoluteError(recA, a), meanAbsoluteError(recB, b))) as tf.Scalar);
+export function cycleLoss(a: tf.Tensor, recA: tf.Tensor, b: tf.Tensor, recB: tf.Tensor, lambdaA: number, lambdaB = lambdaA): tf.Scalar {
+  return tf.tidy(() => tf.add(tf.mul(lambdaA, meanAbsoluteError(recA, a)), tf.mul(lambdaB, meanAbsoluteError(recB, b))) as tf.Scalar);
 }
 
-/** lambda_id (E ||G(b) - b||_1 + E ||F(a) - a||_1) from G(b) and F(a). */
-export function identityLoss(a: tf.Tensor, fOfA: tf.Tensor, b: tf.Tensor, gOfB: tf.Tensor, lambdaId: number): tf.Scalar {
-  return tf.tidy(() => tf.mul(lambdaId, tf.add(meanAbsoluteError(gOfB, b), meanAbsoluteError(fOfA, a))) as tf.Scalar);
+/**
+ * idA E ||F(a) - a||_1 + idB E ||G(b) - b||_1 from F(a) and G(b). As in the authors' code each
+ * term is lambda_identity times the cycle weight of the domain it keeps: idA = 0.5 lambda_A and
+ * idB = 0.5 lambda_B by default; idB = idA unless given.
+ */
+export function identityLoss(a: tf.Tensor, fOfA: tf.Tensor, b: tf.Tensor, gOfB: tf.Tensor, idA: number, idB = idA): tf.Scalar {
+  return tf.tidy(() => tf.add(tf.mul(idB, meanAbsoluteError(gOfB, b)), tf.mul(idA, meanAbsoluteError(fOfA, a))) as tf.Scalar);
 }
 
 /** A generator's adversarial term from its discriminator's outputs on its translations (a patch map [B, h, w, 1]). */

@@ -171,9 +171,10 @@ export class CycleganModel implements TrainableModel {
         parts.cycle_l1_a = meanAbsoluteError(recA, a);
         parts.cycle_l1_b = meanAbsoluteError(recB, b);
         parts.g_adv = adv as tf.Scalar;
-        let total = tf.add(adv, cycleLoss(a, recA, b, recB, c.cycleWeight));
+        const lambdaB = c.cycleWeightB ?? c.cycleWeight;
+        let total = tf.add(adv, cycleLoss(a, recA, b, recB, c.cycleWeight, lambdaB));
         if (c.identityWeight > 0) {
-          const idt = identityLoss(a, this.f.apply(a), b, this.g.apply(b), c.identityWeight * c.cycleWeight);
+          const idt = identityLoss(a, this.f.apply(a), b, this.g.apply(b), c.identityWeight * c.cycleWeight, c.identityWeight * lambdaB);
           parts.identity = idt;
           total = tf.add(total, idt);
         }

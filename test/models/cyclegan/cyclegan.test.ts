@@ -85,14 +85,22 @@ test('cycle loss = lambda (mean|F(G(a)) - a| + mean|G(F(b)) - b|) and identity l
   // identity with lambda_id = 0.5 x 10: F(a) = a + 0.2 everywhere, G(b) = b - 0.4 -> 5 (0.2 + 0.4)
   const idt = identityLoss(a, tf.add(a, 0.2), b, tf.sub(b, 0.4), 5);
   assert.ok(Math.abs(idt.dataSync()[0] - 5 * 0.6) < 1e-5, `identity ${idt.dataSync()[0]}`);
+  // lambda_B apart from lambda_A (the authors' --lambda_B): 10 x 0.75 + 2 x 1; identity 5 x 0.2 + 1 x 0.4
+  const cycAB = cycleLoss(a, recA, b, recB, 10, 2);
+  assert.ok(Math.abs(cycAB.dataSync()[0] - 9.5) < 1e-5, `cycle with lambda_B ${cycAB.dataSync()[0]}`);
+  const idtAB = identityLoss(a, tf.add(a, 0.2), b, tf.sub(b, 0.4), 5, 1);
+  assert.ok(Math.abs(idtAB.dataSync()[0] - 1.4) < 1e-5, `identity with lambda_B ${idtAB.dataSync()[0]}`);
+  tf.dispose([cycAB, idtAB]);
   // LSGAN discriminator, halved: 0.5 (mean (r - 1)^2 + mean f^2); r = [1, 3] -> (0 + 4) / 2, f = [1] -> 1
   const d = halfDiscriminatorLoss('lsgan', tf.tensor([1, 3]), tf.tensor([1]));
   assert.ok(Math.abs(d.dataSync()[0] - 0.5 * (2 + 1)) < 1e-6);
   tf.dispose([a, recA, b, recB, cyc, idt, d]);
 });
 
-test('the model step: the cycle and identity metrics equal their definitions on the same weights', () => {
-  const model = new CycleganModel(tiny({ poolSize: 0 }), MNIST_TO_M, new Rng(3));
+for (const lambdaB of [null, 2]) {
+test(`the model step: the cycle and identity metrics equal their definitions on the same weights (lambda_B ${lambdaB ?? '= lambda_A'})`, () => {
+  const model = new CycleganModel(tiny({ poolSize: 0, cycleWeightB: lambdaB }), MNIST_TO_M, new Rng(3));
+  const lB = lambdaB ?? 10;
   const rng = new Rng(1);
   const a = tf.tensor4d(rng.uniformArray(2 * 784, -1, 1), [2, 28, 28, 1]);
   const b = tf.tensor4d(rng.uniformArray(2 * 784 * 3, -1, 1), [2, 28, 28, 3]);
@@ -103,7 +111,7 @@ test('the model step: the cycle and identity metrics equal their definitions on 
     return {
       cycA: l1(model.f.apply(model.g.apply(a3)), a3),
       cycB: l1(model.g.apply(model.f.apply(b)), b),
-      idt: 5 * (l1(model.g.apply(b), b) + l1(model.f.apply(a3), a3)),
+      idt: 0.5 * lB * l1(model.g.apply(b), b) + 5 * l1(model.f.apply(a3), a3),
     };
   });
   // A context that computes the loss and applies no update.
@@ -124,10 +132,11 @@ test('the model step: the cycle and identity metrics equal their definitions on 
   assert.ok(Math.abs(m.cycle_l1_a - want.cycA) < 1e-5, `${m.cycle_l1_a} vs ${want.cycA}`);
   assert.ok(Math.abs(m.cycle_l1_b - want.cycB) < 1e-5);
   assert.ok(Math.abs(m.identity - want.idt) < 1e-4);
-  assert.ok(Math.abs(m.g_loss - (m.g_adv + 10 * (m.cycle_l1_a + m.cycle_l1_b) + m.identity)) < 1e-3, 'g_loss is the sum of its terms');
+  assert.ok(Math.abs(m.g_loss - (m.g_adv + 10 * m.cycle_l1_a + lB * m.cycle_l1_b + m.identity)) < 1e-3, 'g_loss is the sum of its terms');
   tf.dispose([a, b]);
   model.dispose();
 });
+}
 
 test('image pool: stores until full, then shows a stored image half the time (seeded), state round trip', () => {
   const img = (v: number) => tf.fill([1, 2, 2, 1], v);
