@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { dirSource } from './dir_source.js';
 import { readWeights, readWeightsManifest, type WeightsFile } from './weights_core.js';
+import { toFloat16 } from './float16.js';
 
 export { assignByName, type WeightsFile } from './weights_core.js';
 
@@ -19,10 +20,11 @@ export async function saveWeights(
   tensors: [string, tf.Tensor][],
   topology: unknown,
   metadata?: Record<string, unknown>,
+  options: { float16?: boolean } = {},
 ): Promise<void> {
   const map: tf.NamedTensorMap = {};
   for (const [k, t] of tensors) map[k] = t;
-  const { data, specs } = await tf.io.encodeWeights(map);
+  const { data, specs } = options.float16 ? await encodeFloat16(tensors) : await tf.io.encodeWeights(map);
   const bin = name === 'model' ? 'weights.bin' : `${name}.bin`;
   const json: WeightsFile = {
     format: 'genlab',
@@ -33,6 +35,34 @@ export async function saveWeights(
   };
   await writeFileAtomic(join(dir, bin), new Uint8Array(data));
   await writeFileAtomic(join(dir, `${name}.json`), JSON.stringify(json, null, 1));
+}
+
+/**
+ * Like tf.io.encodeWeights, with every float32 tensor stored as binary16 (float16.ts) under
+ * `quantization: { dtype: 'float16' }`, which tf.io.decodeWeights turns back into float32.
+ * Other dtypes are written as they are.
+ */
+async function encodeFloat16(tensors: [string, tf.Tensor][]): Promise<{ data: ArrayBuffer; specs: tf.io.WeightsManifestEntry[] }> {
+  const parts: Uint8Array[] = [];
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  for (const [name, t] of tensors) {
+    if (t.dtype === 'float32') {
+      const half = toFloat16((await t.data()) as Float32Array);
+      parts.push(new Uint8Array(half.buffer));
+      specs.push({ name, shape: t.shape, dtype: 'float32', quantization: { dtype: 'float16' } });
+    } else {
+      const one = await tf.io.encodeWeights({ [name]: t });
+      parts.push(new Uint8Array(one.data));
+      specs.push(...one.specs);
+    }
+  }
+  const data = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    data.set(p, at);
+    at += p.byteLength;
+  }
+  return { data: data.buffer, specs };
 }
 
 /** Reads DIR/NAME.json (the manifest only, no weights). */

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -53,6 +53,25 @@ test('genlab export writes a folder the core opens by URL, sampling as the run d
 
     // An earlier export may be replaced.
     assert.equal(genlab('export', run, '--out', out).status, 0);
+
+    // --float16: half the weight bytes; the same model within half precision.
+    const half = join(dir, 'site', 'moons-f16');
+    assert.equal(genlab('export', run, '--out', half, '--float16').status, 0);
+    assert.equal(statSync(join(half, 'model', 'weights.bin')).size * 2, statSync(join(out, 'model', 'weights.bin')).size);
+    assert.equal(JSON.parse(readFileSync(join(half, 'export.json'), 'utf8')).float16, true);
+    const full = await loadRun(out);
+    const halved = await loadRun(half);
+    try {
+      const [p, q] = [full.model.namedVariables(), halved.model.namedVariables()];
+      assert.equal(p.length, q.length);
+      p.forEach(([name, v], i) => {
+        const [a, b] = [v.dataSync(), q[i][1].dataSync()];
+        a.forEach((x, j) => assert.ok(Math.abs(b[j] - x) <= Math.abs(x) * 2 ** -11 + 2 ** -24, `${name}[${j}]: ${x} -> ${b[j]}`));
+      });
+    } finally {
+      full.model.dispose();
+      halved.model.dispose();
+    }
 
     // Bad input: status 2, one line, nothing written.
     const busy = join(dir, 'busy');

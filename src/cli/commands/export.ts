@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { parse, str } from '../args.js';
+import { flag, parse, str } from '../args.js';
 import { UserError } from '../../util/errors.js';
 import { checkOutDir } from '../out_path.js';
 import { initBackend } from '../../backend/index.js';
@@ -18,9 +18,11 @@ import { modelMaker } from '../../models/model_classes.js';
 import { saveWeights } from '../../io/weights.js';
 import { makeDirs, writeDirAtomic, writeFileAtomic } from '../../io/atomic.js';
 
-const usage = `usage: genlab export RUN|pretrained:NAME --out DIR
+const usage = `usage: genlab export RUN|pretrained:NAME --out DIR [--float16]
   writes DIR/config.json, DIR/model/ (the sampling weights) and DIR/export.json: what a page
-  needs to open the run (genlab studio: Load your own). DIR must be new, empty or an earlier export.`;
+  needs to open the run (genlab studio: Load your own). DIR must be new, empty or an earlier export.
+  --float16   store the weights as half floats: half the bytes, relative error at most 2^-11
+              per weight; loaders (genlab's and tfjs's) read them back as float32`;
 
 /** Throws unless DIR may be written: absent, empty, or holding an earlier export (replaced). */
 function checkExportDir(out: string): void {
@@ -37,8 +39,9 @@ export const command: Command = {
   async run(argv) {
     const run = argv[0];
     if (!run || run.startsWith('-')) throw new UserError('export: name a run directory (or pretrained:NAME)');
-    const a = parse(argv.slice(1), { out: { type: 'string' } }, 'export');
+    const a = parse(argv.slice(1), { out: { type: 'string' }, float16: { type: 'boolean' } }, 'export');
     const out = str(a, 'out');
+    const float16 = flag(a, 'float16');
     if (out === undefined) throw new UserError('export: --out DIR is required (the folder to write)');
     const dir = resolveRunPath(run);
     if (!statSync(dir).isDirectory()) throw new UserError(`${run}: is a file, not a run directory`);
@@ -58,9 +61,9 @@ export const command: Command = {
         await writeFileAtomic(join(tmp, 'config.json'), JSON.stringify(exported, null, 2) + '\n');
         const modelDir = join(tmp, 'model');
         await makeDirs(modelDir);
-        await saveWeights(modelDir, 'model', loaded.model.namedVariables(), exported, { ema, exportedFrom: run });
+        await saveWeights(modelDir, 'model', loaded.model.namedVariables(), exported, { ema, exportedFrom: run }, { float16 });
         const files = ['config.json', 'model/model.json', 'model/weights.bin'];
-        const info = { genlab: loaded.config.genlab, model: loaded.config.model, exportedFrom: run, ema, files };
+        const info = { genlab: loaded.config.genlab, model: loaded.config.model, exportedFrom: run, ema, float16, files };
         await writeFileAtomic(join(tmp, 'export.json'), JSON.stringify(info, null, 2) + '\n');
       });
     } finally {
