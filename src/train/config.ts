@@ -24,6 +24,12 @@ export function deepMerge<T>(base: T, over: unknown): T {
 /** Throws a one-line UserError `${where}: training.KEY must be ..., got ...` naming the first bad key. */
 export function validateTraining(t: unknown, where: string): asserts t is TrainingConfig {
   trainingSchema.validate(t, where, 'training');
+  // A decay to minRatio 1 x the peak is the constant rate under another name: refuse it rather
+  // than train a run whose config says it decays (families' constant defaults once carried 1).
+  const s = (t as TrainingConfig).schedule;
+  if (s.decay !== 'constant' && s.minRatio >= 1) {
+    throw new UserError(`${where}: training.schedule.decay is '${s.decay}' but training.schedule.minRatio is 1, so the rate never falls; give --lr-min below 1 (0 decays to zero)`);
+  }
 }
 
 /** Fills optimiser defaults (Adam's betas and eps) so that the saved config is explicit. */

@@ -21,7 +21,8 @@ export type OptimizerConfig = Infer<typeof optimizerSchema>;
 export const lrScheduleSchema = object({
   warmupSteps: int({ min: 0, default: 0, flag: 'warmup', doc: 'steps of linear learning-rate warm-up from 0' }),
   decay: oneOf(['constant', 'linear', 'cosine'], { default: 'constant', flag: 'lr-decay', doc: 'learning-rate decay after the warm-up, to minRatio x peak at the last step' }),
-  minRatio: num({ min: 0, max: 1, default: 0 }),
+  /** Floor of the decay as a share of the peak; a decay needs it below 1 (validateTraining). */
+  minRatio: num({ min: 0, max: 1, default: 0, flag: 'lr-min', doc: 'floor of the learning-rate decay, as a share of the peak (0 = decay to zero)' }),
   /**
    * Share of the steps after the warm-up held at the peak rate before the decay starts (the
    * CycleGAN paper keeps the rate for half its run, then decays it linearly to 0). Optional, so

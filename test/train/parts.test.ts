@@ -77,6 +77,22 @@ test('learning-rate schedule: a hold at the peak, then linear to 0 (CycleGAN: ha
   assert.equal(learningRate(50, 110, 1, { warmupSteps: 0, decay: 'linear', minRatio: 0 }), learningRate(50, 110, 1, { warmupSteps: 0, decay: 'linear', minRatio: 0, holdFraction: 0 }));
 });
 
+test('a decay with a floor of 1 x the peak is refused; every family default schedule decays to 0 when asked', async () => {
+  const bad = deepMerge(DEFAULT_TRAINING, { schedule: { warmupSteps: 0, decay: 'linear', minRatio: 1 } });
+  assert.throws(() => validateTraining(bad, 'config'), (e: Error) => e instanceof UserError && e.message === "config: training.schedule.decay is 'linear' but training.schedule.minRatio is 1, so the rate never falls; give --lr-min below 1 (0 decays to zero)");
+  validateTraining(deepMerge(DEFAULT_TRAINING, { schedule: { warmupSteps: 0, decay: 'constant', minRatio: 1 } }), 'config'); // constant: the floor is unused
+  // The GAN and DDPM families' defaults once carried minRatio 1, so --lr-decay linear was constant.
+  const images = { kind: 'images' as const, shape: [28, 28, 1], numClasses: 10 };
+  const { defaultTraining: gan } = await import('../../src/models/gan/config.js');
+  const { defaultTraining: ddpm } = await import('../../src/models/ddpm/config.js');
+  for (const [name, d] of [['gan', gan('ns', images)], ['ddpm', ddpm(images)], ['ddpm points', ddpm({ kind: 'points', shape: [2], numClasses: 0 })]] as const) {
+    const schedule = { ...d.schedule!, decay: 'linear' as const, holdFraction: 0.5 };
+    assert.equal(learningRate(1000, 1000, 2e-4, schedule), 0, `${name}: --lr-decay linear reaches 0 at the last step`);
+    const late = learningRate(900, 1000, 1, schedule); // 0.2-0.25 of the peak, by each family's warm-up
+    assert.ok(late > 0.15 && late < 0.3, `${name}: late in the decay, ${late}`);
+  }
+});
+
 test('EMA: warm-up decay, update rule, and swapping weights in and back', () => {
   assert.equal(emaDecay(0.999, 0), 0.1);
   assert.equal(emaDecay(0.9, 1000), 0.9);

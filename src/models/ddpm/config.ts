@@ -133,6 +133,6 @@ export function defaultConfig(data: DataShape): DdpmConfig {
 /** Training defaults: Adam with warm-up, gradient clipping at 1 and an EMA of the weights, as DDPM implementations do. */
 export function defaultTraining(data: DataShape): Partial<TrainingConfig> {
   return images({ data })
-    ? { steps: 6000, batch: 64, optimizers: { model: { kind: 'adam', lr: 5e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } }, schedule: { warmupSteps: 200, decay: 'constant', minRatio: 1 }, clipGradNorm: 1, ema: { decay: 0.995 }, sampleEvery: 500, checkpointEvery: 500 }
-    : { steps: 3000, batch: 256, optimizers: { model: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 } }, schedule: { warmupSteps: 100, decay: 'constant', minRatio: 1 }, clipGradNorm: 1, ema: { decay: 0.99 }, sampleEvery: 500, checkpointEvery: 1000 };
+    ? { steps: 6000, batch: 64, optimizers: { model: { kind: 'adam', lr: 5e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 } }, schedule: { warmupSteps: 200, decay: 'constant', minRatio: 0 }, clipGradNorm: 1, ema: { decay: 0.995 }, sampleEvery: 500, checkpointEvery: 500 }
+    : { steps: 3000, batch: 256, optimizers: { model: { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 } }, schedule: { warmupSteps: 100, decay: 'constant', minRatio: 0 }, clipGradNorm: 1, ema: { decay: 0.99 }, sampleEvery: 500, checkpointEvery: 1000 };
 }

@@ -96,7 +96,7 @@ export function defaultTraining(loss: GanLoss, data: DataShape): Partial<Trainin
     epochs: null,
     batch: toy ? 256 : 64,
     optimizers: defaultOptimizers(loss, data),
-    schedule: { warmupSteps: 0, decay: 'constant', minRatio: 1 },
+    schedule: { warmupSteps: 0, decay: 'constant', minRatio: 0 },
     clipGradNorm: null, // none of the papers clip gradients; WGAN clips weights instead
     ema: { decay: toy ? 0.99 : 0.999 },
     logEvery: toy ? 20 : 50,
