@@ -22,9 +22,7 @@ export async function saveWeights(
   metadata?: Record<string, unknown>,
   options: { float16?: boolean } = {},
 ): Promise<void> {
-  const map: tf.NamedTensorMap = {};
-  for (const [k, t] of tensors) map[k] = t;
-  const { data, specs } = options.float16 ? await encodeFloat16(tensors) : await tf.io.encodeWeights(map);
+  const { data, specs } = options.float16 ? await encodeFloat16(tensors) : await tf.io.encodeWeights(Object.fromEntries(tensors));
   const bin = name === 'model' ? 'weights.bin' : `${name}.bin`;
   const json: WeightsFile = {
     format: 'genlab',
@@ -43,26 +41,19 @@ export async function saveWeights(
  * Other dtypes are written as they are.
  */
 async function encodeFloat16(tensors: [string, tf.Tensor][]): Promise<{ data: ArrayBuffer; specs: tf.io.WeightsManifestEntry[] }> {
-  const parts: Uint8Array[] = [];
+  const buffers: ArrayBuffer[] = [];
   const specs: tf.io.WeightsManifestEntry[] = [];
   for (const [name, t] of tensors) {
     if (t.dtype === 'float32') {
-      const half = toFloat16((await t.data()) as Float32Array);
-      parts.push(new Uint8Array(half.buffer));
+      buffers.push(toFloat16((await t.data()) as Float32Array).buffer as ArrayBuffer); // a fresh Uint16Array: its own whole buffer
       specs.push({ name, shape: t.shape, dtype: 'float32', quantization: { dtype: 'float16' } });
     } else {
       const one = await tf.io.encodeWeights({ [name]: t });
-      parts.push(new Uint8Array(one.data));
+      buffers.push(one.data);
       specs.push(...one.specs);
     }
   }
-  const data = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    data.set(p, at);
-    at += p.byteLength;
-  }
-  return { data: data.buffer, specs };
+  return { data: tf.io.concatenateArrayBuffers(buffers), specs };
 }
 
 /** Reads DIR/NAME.json (the manifest only, no weights). */
