@@ -14,6 +14,9 @@
  *      down- then up-sampled, the same thing for inpainting and SR).
  *   3. Batch-norm statistics frozen: G runs in evaluation mode (running mean and variance),
  *      so one image never moves them; gamma and beta are trained with their block.
+ *   4. Noisy y (sigma_y > 0): an image's fit ends at the first iterate with
+ *      mean (A G(z) - y)^2 <= tau sigma_y^2 (Morozov's discrepancy principle; tau = 1), since
+ *      the clean x is expected exactly there and a closer fit is a fit to the noise.
  * Ablations: generator 'fixed' (z only: GAN inversion), loss 'mse' (w_D = 0).
  *
  * Works on a GAN prior's Sequential networks, split into blocks at each weight layer (Dense,
@@ -61,6 +64,14 @@ export interface DgpConfig {
   featureLayers: number;
   /** Record the loss every this many iterations in the trace. */
   traceEvery: number;
+  /**
+   * Noisy y (sigma_y > 0): stop an image's fit once its data term reaches the noise level,
+   * mean (A G(z) - y)^2 <= tau sigma_y^2 in [0, 1] units, with tau this value (Morozov's
+   * discrepancy principle). The true x itself sits at E mean (A x - y)^2 = sigma_y^2, so fitting
+   * further can only fit the noise; the fine-tuned generator's last block does exactly that
+   * (white speckle on denoised digits). 0: never stop early.
+   */
+  discrepancyTau: number;
 }
 
 /**
@@ -82,6 +93,7 @@ export const DGP_DEFAULTS: DgpConfig = {
   nllWeight: 0.02,
   featureLayers: 2,
   traceEvery: 10,
+  discrepancyTau: 1,
 };
 
 const isWeightLayer = (l: Layer): boolean => l instanceof Dense || l instanceof Conv2d || l instanceof ConvTranspose2d;
@@ -146,12 +158,21 @@ export interface DgpTracePoint {
   blocks: number;
 }
 
+/** Where each image's fit ended: the stage and iteration, and whether the discrepancy stop ended it. */
+export interface DgpStop {
+  stage: number;
+  iteration: number;
+  early: boolean;
+}
+
 export interface DgpRun {
   prior: GanPrior;
   op: LinearOperator;
   /** The measurement of [0, 1] images, [B, ...op.measurementShape]. */
   y: tf.Tensor;
   config: DgpConfig;
+  /** sigma_y of y's noise in [0, 1] units (0: noise-free; no discrepancy stop). */
+  sigmaY?: number;
   rng: Rng;
   onProgress?: (image: number, total: number) => void;
   /** After each stage of each image (for tests: the weights as that stage left them). */
@@ -164,6 +185,8 @@ export interface DgpResult {
   trace: DgpTracePoint[];
   /** The start's feature distance per image (the best of the N candidates). */
   startDistance: number[];
+  /** Per image: where its fit ended. */
+  stops: DgpStop[];
 }
 
 /** Picks the candidate z (of N drawn) whose A+ A G(z) is nearest A+ y in D's features.  target [1, H, W, C] -> z [1, nz]. */
@@ -210,6 +233,9 @@ export function dgpRestore(run: DgpRun): DgpResult {
   const trace: DgpTracePoint[] = [];
   const startDistance: number[] = [];
   const wD = cfg.loss === 'feature' ? cfg.featureWeight : 0;
+  const stops: DgpStop[] = [];
+  // The discrepancy bound, in the [0, 1] units of the trace's mse.
+  const noiseLevel = (run.sigmaY ?? 0) > 0 && cfg.discrepancyTau > 0 ? cfg.discrepancyTau * run.sigmaY! ** 2 : -1;
   try {
     for (let i = 0; i < b; i++) {
       const yi = tf.slice(ySym, [i], [1]); // [1, ...measurement]
@@ -220,8 +246,10 @@ export function dgpRestore(run: DgpRun): DgpResult {
       start.z.dispose();
       const zOpt = new Adam({ kind: 'adam', lr: 0, beta1: 0.9, beta2: 0.999 });
       const gOpt = new Adam({ kind: 'adam', lr: 0, beta1: 0.9, beta2: 0.999 });
+      let stop: DgpStop = { stage: cfg.stages.length - 1, iteration: cfg.stages[cfg.stages.length - 1].iterations - 1, early: false };
       try {
-        cfg.stages.forEach((stage, si) => {
+        fit: for (let si = 0; si < cfg.stages.length; si++) {
+          const stage = cfg.stages[si];
           const blocks = cfg.generator === 'fixed' ? 0 : stage.blocks;
           const trainG = gBlocks.slice(0, blocks).flat(); // first blocks first: stable Adam slot indices across stages
           for (let it = 0; it < stage.iterations; it++) {
@@ -236,15 +264,26 @@ export function dgpRestore(run: DgpRun): DgpResult {
               parts.feature = tf.keep(tf.clone(feature));
               return tf.addN([tf.mul(feature, wD), tf.mul(mse, cfg.mseWeight), tf.mul(nll, cfg.nllWeight)]) as tf.Scalar;
             }, [z, ...trainG]);
-            zOpt.apply([z], [grads[z.name]], stage.lrZ);
-            if (trainG.length) gOpt.apply(trainG, trainG.map((v) => grads[v.name]), stage.lrG);
-            if (it % cfg.traceEvery === 0 || it === stage.iterations - 1) {
-              trace.push({ image: i, stage: si, iteration: it, loss: value.dataSync()[0], mse: parts.mse!.dataSync()[0] / 4, feature: parts.feature!.dataSync()[0], blocks });
+            // The data term of the G(z) these gradients were taken at: at the noise level, that G(z) is the answer.
+            const mse01 = parts.mse!.dataSync()[0] / 4;
+            const reached = mse01 <= noiseLevel;
+            if (!reached) {
+              zOpt.apply([z], [grads[z.name]], stage.lrZ);
+              if (trainG.length) gOpt.apply(trainG, trainG.map((v) => grads[v.name]), stage.lrG);
+            }
+            if (reached || it % cfg.traceEvery === 0 || it === stage.iterations - 1) {
+              trace.push({ image: i, stage: si, iteration: it, loss: value.dataSync()[0], mse: mse01, feature: parts.feature!.dataSync()[0], blocks });
             }
             tf.dispose([value, ...Object.values(grads), parts.mse!, parts.feature!]);
+            if (reached) {
+              stop = { stage: si, iteration: it, early: true };
+              run.onStageEnd?.(i, si);
+              break fit;
+            }
           }
           run.onStageEnd?.(i, si);
-        });
+        }
+        stops.push(stop);
         outs.push(tf.tidy(() => tf.mul(tf.add(prior.generator.apply(z), 1), 0.5))); // [1, H, W, C] in [0, 1]
       } finally {
         tf.dispose([z, yi, target]);
@@ -255,7 +294,7 @@ export function dgpRestore(run: DgpRun): DgpResult {
       run.onProgress?.(i + 1, b);
     }
     const x = tf.concat(outs, 0);
-    return { x, trace, startDistance };
+    return { x, trace, startDistance, stops };
   } finally {
     tf.dispose([...outs, ...saved, ySym]);
     prior.generator.train(wasTraining[0]);

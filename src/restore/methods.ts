@@ -68,7 +68,7 @@ export function restoreBatch(c: BatchContext): tf.Tensor {
     }
     case 'dgp': {
       if (!(c.model instanceof GanModel)) throw new Error('dgp: needs a GAN');
-      return dgpRestore({ prior: c.model, op: c.op, y: c.y, config: c.settings.dgp, rng: c.rng, onProgress: c.onProgress }).x;
+      return dgpRestore({ prior: c.model, op: c.op, y: c.y, config: c.settings.dgp, sigmaY: c.sigmaY, rng: c.rng, onProgress: c.onProgress }).x;
     }
     case 'vae': {
       if (!(c.model instanceof VaeModel)) throw new Error('vae: needs a VAE');

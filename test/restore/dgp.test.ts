@@ -3,7 +3,8 @@
  * and the bookkeeping are under test, not the prior): the loss falls, the stages unfreeze the
  * generator's blocks in order (a block's weights move only from the stage that trains it on),
  * batch-norm statistics and the discriminator never move, 'fixed' trains z alone, and the
- * generator's weights are back as they were after every image.
+ * generator's weights are back as they were after every image; with noisy y the fit stops at the
+ * noise level (the discrepancy principle) and returns the G(z) that reached it.
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import { GanModel } from '../../src/models/gan/model.js';
 import { defaultConfig } from '../../src/models/gan/config.js';
 import { InpaintOperator } from '../../src/restore/operators/inpaint.js';
 import { SuperResolutionOperator } from '../../src/restore/operators/super_resolution.js';
+import { DenoiseOperator } from '../../src/restore/operators/denoise.js';
 import { dgpRestore, sequentialBlocks, blockParameters, discriminatorFeatures, DGP_DEFAULTS, type DgpConfig } from '../../src/restore/dgp.js';
 import { maxAbsDiff } from './helpers.js';
 
@@ -114,6 +116,39 @@ test("DGP ablations: 'fixed' trains z alone; 'mse' has no feature term; leak-fre
   const m = dgpRestore({ prior: gan, op, y, config: config({ loss: 'mse' }), rng: new Rng(2) });
   assert.ok(m.trace.every((p) => p.feature === 0));
   m.x.dispose();
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  tf.dispose([x, y]);
+  gan.dispose();
+});
+
+test('DGP on noisy y: each fit stops where mean (A x - y)^2 first reaches tau sigma_y^2, and returns that x', () => {
+  const gan = tinyGan();
+  const sigma = 0.3;
+  const op = new DenoiseOperator([16, 16, 1], sigma);
+  const x = targets(gan);
+  const y = tf.tidy(() => tf.add(x, tf.mul(tf.tensor(new Rng(3).normalArray(2 * 256), x.shape), sigma)));
+  const before = tf.memory().numTensors;
+  const r = dgpRestore({ prior: gan, op, y, config: config(), sigmaY: sigma, rng: new Rng(1) });
+  const xs = r.x.arraySync() as number[][][][];
+  const ys = y.arraySync() as number[][][][];
+  for (const img of [0, 1]) {
+    const stop = r.stops[img];
+    assert.equal(stop.early, true, `image ${img} never reached the noise level`);
+    const t = r.trace.filter((p) => p.image === img); // traceEvery 1: every iteration
+    const last = t[t.length - 1];
+    assert.deepEqual([last.stage, last.iteration], [stop.stage, stop.iteration]);
+    assert.ok(last.mse <= sigma ** 2, `stopped at mse ${last.mse}`);
+    assert.ok(t.slice(0, -1).every((p) => p.mse > sigma ** 2), 'went on after reaching the noise level');
+    // the returned image is the G(z) whose data term stopped the fit
+    const mse = xs[img].flat(2).reduce((acc, v, k) => acc + (v - ys[img].flat(2)[k]) ** 2, 0) / 256;
+    assert.ok(Math.abs(mse - last.mse) < 1e-5, `returned x has mse ${mse}, the stop saw ${last.mse}`);
+  }
+  r.x.dispose();
+  // tau 0 (and noise-free runs, sigmaY 0): every iteration of every stage runs
+  const full = dgpRestore({ prior: gan, op, y, config: config({ discrepancyTau: 0 }), sigmaY: sigma, rng: new Rng(1) });
+  assert.ok(full.stops.every((s) => !s.early && s.stage === 2 && s.iteration === 14));
+  assert.ok(full.trace.filter((p) => p.image === 0).at(-1)!.mse < sigma ** 2, 'without the stop the fit goes below the noise level');
+  full.x.dispose();
   assert.equal(tf.memory().numTensors, before, 'tensors leaked');
   tf.dispose([x, y]);
   gan.dispose();

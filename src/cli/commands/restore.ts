@@ -36,6 +36,7 @@ Methods:
                   --ddnm-eps keep|rederive (keep: the network's eps after the correction, as DDNM does; rederive: an ablation)
   dgp             --stages ITERSxBLOCKS,... (${METHOD_DEFAULTS.dgp.stages.map((s) => `${s.iterations}x${s.blocks}`).join(',')})  --lr-g A,B,..  --lr-z A,B,..
                   --candidates N (${METHOD_DEFAULTS.dgp.candidates})  --generator progressive|fixed  --loss feature|mse
+                  --discrepancy TAU (${METHOD_DEFAULTS.dgp.discrepancyTau}; noisy y: stop at mean (A x - y)^2 <= TAU sigma_y^2; 0: never)
   vae             --iterations N (${METHOD_DEFAULTS.vae.iterations})  --restarts R (${METHOD_DEFAULTS.vae.restarts})  --lr LR (${METHOD_DEFAULTS.vae.lr})
 Other: --features RUN (classifier for FID/accuracy)  --no-features  --backend auto|wasm|cpu|node  --threads N`;
 
@@ -47,7 +48,7 @@ const options: OptionSpec = {
   'sigma-y': { type: 'string' }, 'op-seed': { type: 'string' },
   steps: { type: 'string' }, eta: { type: 'string' }, travel: { type: 'string' }, 'ddnm-eps': { type: 'string' },
   stages: { type: 'string' }, 'lr-g': { type: 'string' }, 'lr-z': { type: 'string' }, candidates: { type: 'string' },
-  generator: { type: 'string' }, loss: { type: 'string' },
+  generator: { type: 'string' }, loss: { type: 'string' }, discrepancy: { type: 'string' },
   iterations: { type: 'string' }, restarts: { type: 'string' }, lr: { type: 'string' },
   features: { type: 'string' }, 'no-features': { type: 'boolean' }, backend: { type: 'string' }, threads: { type: 'string' },
 };
@@ -129,6 +130,7 @@ function parseSettings(a: ReturnType<typeof parse>, method: RestoreMethod): Meth
   s.dgp.candidates = int(a, 'candidates', s.dgp.candidates, 1)!;
   s.dgp.generator = choice(a, 'generator', ['progressive', 'fixed'] as const, s.dgp.generator);
   s.dgp.loss = choice(a, 'loss', ['feature', 'mse'] as const, s.dgp.loss);
+  s.dgp.discrepancyTau = num(a, 'discrepancy', s.dgp.discrepancyTau, 0)!;
   s.vae.iterations = int(a, 'iterations', s.vae.iterations, 1)!;
   s.vae.restarts = int(a, 'restarts', s.vae.restarts, 1)!;
   s.vae.lr = num(a, 'lr', s.vae.lr, 0)!;
