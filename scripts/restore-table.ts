@@ -6,6 +6,7 @@
  *
  *   node --import tsx scripts/restore-table.ts --out runs/restore/table --n 100 \
  *     --ddpm pretrained:ddpm-mnist --gan RUN --vae RUN [--data mnist:test] [--methods pinv,vae,ddnm,ddnm+,dgp] [--tasks box,...]
+ *   ... --data mnist-m:test --ddpm RGB_RUN --methods pinv,ddnm --tasks colorize   (colorization: RGB priors)
  *   ... --ablations   (DGP fixed generator / MSE loss, DDNM with the re-derived eps, on box, sr4, cs25;
  *                      DDNM+ without time travel on denoise)
  */
@@ -32,8 +33,10 @@ const TASKS: Record<string, string[]> = {
   cs25: ['--task', 'cs', '--ratio', '0.25'],
   deblur: ['--task', 'deblur'],
   denoise: ['--task', 'denoise', '--sigma-y', '0.2'],
+  colorize: ['--task', 'colorize'], // RGB priors only: named with --tasks, never a default column
 };
-const tasks = values.tasks ? values.tasks.split(',') : Object.keys(TASKS);
+const tasks = values.tasks ? values.tasks.split(',') : Object.keys(TASKS).filter((t) => t !== 'colorize');
+for (const t of tasks) if (!(t in TASKS)) throw new Error(`--tasks: unknown task '${t}'; choose from ${Object.keys(TASKS).join(', ')}`);
 
 type Cell = { task: string; name: string; args: string[] };
 const cells: Cell[] = [];

@@ -17,6 +17,8 @@
  *   4. Noisy y (sigma_y > 0): an image's fit ends at the first iterate with
  *      mean (A G(z) - y)^2 <= tau sigma_y^2 (Morozov's discrepancy principle; tau = 1), since
  *      the clean x is expected exactly there and a closer fit is a fit to the noise.
+ *      On noisy y the feature term is dropped (w_D = 0, loss 'auto'): D's features of the noisy
+ *      A+ y describe noise, and matching them puts noise into G(z).
  * Ablations: generator 'fixed' (z only: GAN inversion), loss 'mse' (w_D = 0).
  *
  * Works on a GAN prior's Sequential networks, split into blocks at each weight layer (Dense,
@@ -55,8 +57,12 @@ export interface DgpConfig {
   stages: DgpStage[];
   /** 'progressive': the stages' blocks; 'fixed': z alone in every stage (the GAN-inversion ablation). */
   generator: 'progressive' | 'fixed';
-  /** 'feature': w_D feature L1 + w_mse MSE (DGP); 'mse': MSE alone (the ablation). */
-  loss: 'feature' | 'mse';
+  /**
+   * 'feature': w_D feature L1 + w_mse MSE (DGP); 'mse': MSE alone (the ablation); 'auto':
+   * 'feature' on noise-free y and 'mse' on noisy y, where D's features of the noisy A+ y
+   * reward noise in G(z) (measured on denoising: speckled outputs, 2 dB below MSE alone).
+   */
+  loss: 'feature' | 'mse' | 'auto';
   featureWeight: number;
   mseWeight: number;
   nllWeight: number;
@@ -87,7 +93,7 @@ export const DGP_DEFAULTS: DgpConfig = {
     { iterations: 100, blocks: 3, lrG: 1e-4, lrZ: 2e-3 },
   ],
   generator: 'progressive',
-  loss: 'feature',
+  loss: 'auto',
   featureWeight: 1,
   mseWeight: 1,
   nllWeight: 0.02,
@@ -189,6 +195,11 @@ export interface DgpResult {
   stops: DgpStop[];
 }
 
+/** The loss a run uses: 'auto' resolves to 'feature' on noise-free y and 'mse' on noisy y. */
+export function effectiveLoss(loss: DgpConfig['loss'], sigmaY: number): 'feature' | 'mse' {
+  return loss === 'auto' ? (sigmaY > 0 ? 'mse' : 'feature') : loss;
+}
+
 /** Picks the candidate z (of N drawn) whose A+ A G(z) is nearest A+ y in D's features.  target [1, H, W, C] -> z [1, nz]. */
 function selectStart(prior: GanPrior, op: LinearOperator, target: tf.Tensor, cfg: DgpConfig, rng: Rng): { z: tf.Tensor2D; distance: number } {
   const nz = prior.config.nz;
@@ -232,7 +243,7 @@ export function dgpRestore(run: DgpRun): DgpResult {
   const outs: tf.Tensor[] = [];
   const trace: DgpTracePoint[] = [];
   const startDistance: number[] = [];
-  const wD = cfg.loss === 'feature' ? cfg.featureWeight : 0;
+  const wD = effectiveLoss(cfg.loss, run.sigmaY ?? 0) === 'feature' ? cfg.featureWeight : 0;
   const stops: DgpStop[] = [];
   // The discrepancy bound, in the [0, 1] units of the trace's mse.
   const noiseLevel = (run.sigmaY ?? 0) > 0 && cfg.discrepancyTau > 0 ? cfg.discrepancyTau * run.sigmaY! ** 2 : -1;

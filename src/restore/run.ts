@@ -29,6 +29,7 @@ import { InpaintOperator } from './operators/inpaint.js';
 import { makeOperator, taskLabel, type TaskSpec } from './tasks.js';
 import { METHOD_MODEL, restoreBatch, workPerBatch, type MethodSettings, type RestoreMethod } from './methods.js';
 import { batchQuality } from './metrics.js';
+import { effectiveLoss } from './dgp.js';
 
 export interface RestoreJob {
   /** A run directory or pretrained:NAME; unused (may be absent) for 'pinv'. */
@@ -298,7 +299,7 @@ export async function runRestore(job: RestoreJob): Promise<RestoreSummary> {
       psnrPinv: mean(qp.psnr.map((v) => Math.min(v, 100))),
       secondsPerImage: seconds / n,
       operator: op.describe(),
-      settings: job.method === 'pinv' ? {} : job.method === 'dgp' ? job.settings.dgp : job.method === 'vae' ? job.settings.vae : { ddnm: job.settings.ddnm, ...(job.method === 'ddnm+' ? { travel: job.settings.ddnmPlusTravel } : {}) },
+      settings: job.method === 'pinv' ? {} : job.method === 'dgp' ? { ...job.settings.dgp, loss: effectiveLoss(job.settings.dgp.loss, task.sigmaY) } : job.method === 'vae' ? job.settings.vae : { ddnm: job.settings.ddnm, ...(job.method === 'ddnm+' ? { travel: job.settings.ddnmPlusTravel } : {}) },
       out: job.out,
     };
     const perImage = { psnr: Array.from(q.psnr), ssim: Array.from(q.ssim), consistency: cons, labels: images.labels ? Array.from(images.labels) : null };

@@ -83,6 +83,7 @@ test('DGP: the loss falls, stages unfreeze blocks first to last, BN statistics a
   // stage s trains blocks 0..s: block b has moved after stage s exactly when b <= s
   for (let s = 0; s < 3; s++) for (let b = 0; b < 3; b++) assert.equal(moved(afterStage[s][b], original[b]), b <= s, `after stage ${s}, block ${b}`);
   for (const [i, p] of r.trace.entries()) assert.equal(p.blocks, p.stage + 1, `trace point ${i}`);
+  assert.ok(r.trace.every((p) => p.feature > 0), "noise-free y: loss 'auto' keeps the feature term");
   for (const img of [0, 1]) {
     const t = r.trace.filter((p) => p.image === img);
     assert.ok(t[t.length - 1].loss < 0.5 * t[0].loss, `image ${img}: loss ${t[0].loss} -> ${t[t.length - 1].loss}`);
@@ -139,6 +140,7 @@ test('DGP on noisy y: each fit stops where mean (A x - y)^2 first reaches tau si
     assert.deepEqual([last.stage, last.iteration], [stop.stage, stop.iteration]);
     assert.ok(last.mse <= sigma ** 2, `stopped at mse ${last.mse}`);
     assert.ok(t.slice(0, -1).every((p) => p.mse > sigma ** 2), 'went on after reaching the noise level');
+    assert.ok(t.every((p) => p.feature === 0), "noisy y: loss 'auto' drops the feature term");
     // the returned image is the G(z) whose data term stopped the fit
     const mse = xs[img].flat(2).reduce((acc, v, k) => acc + (v - ys[img].flat(2)[k]) ** 2, 0) / 256;
     assert.ok(Math.abs(mse - last.mse) < 1e-5, `returned x has mse ${mse}, the stop saw ${last.mse}`);

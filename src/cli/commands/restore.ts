@@ -35,7 +35,7 @@ Methods:
   ddnm, ddnm+     --steps N (${METHOD_DEFAULTS.ddnm.steps})  --eta E (${METHOD_DEFAULTS.ddnm.eta})  --travel L,R (ddnm+: ${METHOD_DEFAULTS.ddnmPlusTravel.travelLength},${METHOD_DEFAULTS.ddnmPlusTravel.travelRepeat}; ddnm: 1,1 = none)
                   --ddnm-eps keep|rederive (keep: the network's eps after the correction, as DDNM does; rederive: an ablation)
   dgp             --stages ITERSxBLOCKS,... (${METHOD_DEFAULTS.dgp.stages.map((s) => `${s.iterations}x${s.blocks}`).join(',')})  --lr-g A,B,..  --lr-z A,B,..
-                  --candidates N (${METHOD_DEFAULTS.dgp.candidates})  --generator progressive|fixed  --loss feature|mse
+                  --candidates N (${METHOD_DEFAULTS.dgp.candidates})  --generator progressive|fixed  --loss feature|mse|auto (auto: mse on noisy y, else feature)
                   --discrepancy TAU (${METHOD_DEFAULTS.dgp.discrepancyTau}; noisy y: stop at mean (A x - y)^2 <= TAU sigma_y^2; 0: never)
   vae             --iterations N (${METHOD_DEFAULTS.vae.iterations})  --restarts R (${METHOD_DEFAULTS.vae.restarts})  --lr LR (${METHOD_DEFAULTS.vae.lr})
 Other: --features RUN (classifier for FID/accuracy)  --no-features  --backend auto|wasm|cpu|node  --threads N`;
@@ -129,7 +129,7 @@ function parseSettings(a: ReturnType<typeof parse>, method: RestoreMethod): Meth
   });
   s.dgp.candidates = int(a, 'candidates', s.dgp.candidates, 1)!;
   s.dgp.generator = choice(a, 'generator', ['progressive', 'fixed'] as const, s.dgp.generator);
-  s.dgp.loss = choice(a, 'loss', ['feature', 'mse'] as const, s.dgp.loss);
+  s.dgp.loss = choice(a, 'loss', ['feature', 'mse', 'auto'] as const, s.dgp.loss);
   s.dgp.discrepancyTau = num(a, 'discrepancy', s.dgp.discrepancyTau, 0)!;
   s.vae.iterations = int(a, 'iterations', s.vae.iterations, 1)!;
   s.vae.restarts = int(a, 'restarts', s.vae.restarts, 1)!;
