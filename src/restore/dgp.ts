@@ -248,7 +248,8 @@ export function dgpRestore(run: DgpRun): DgpResult {
   const wD = effectiveLoss(cfg.loss, run.sigmaY ?? 0) === 'feature' ? cfg.featureWeight : 0;
   const stops: DgpStop[] = [];
   // The discrepancy bound, in the [0, 1] units of the trace's mse.
-  const noiseLevel = (run.sigmaY ?? 0) > 0 && cfg.discrepancyTau > 0 ? cfg.discrepancyTau * run.sigmaY! ** 2 : -1;
+  const watchNoise = (run.sigmaY ?? 0) > 0 && cfg.discrepancyTau > 0;
+  const noiseLevel = watchNoise ? cfg.discrepancyTau * run.sigmaY! ** 2 : 0;
   try {
     for (let i = 0; i < b; i++) {
       const yi = tf.slice(ySym, [i], [1]); // [1, ...measurement]
@@ -261,7 +262,7 @@ export function dgpRestore(run: DgpRun): DgpResult {
       const gOpt = new Adam({ kind: 'adam', lr: 0, beta1: 0.9, beta2: 0.999 });
       let stop: DgpStop = { stage: cfg.stages.length - 1, iteration: cfg.stages[cfg.stages.length - 1].iterations - 1, early: false };
       try {
-        fit: for (let si = 0; si < cfg.stages.length; si++) {
+        for (let si = 0; si < cfg.stages.length && !stop.early; si++) {
           const stage = cfg.stages[si];
           const blocks = cfg.generator === 'fixed' ? 0 : stage.blocks;
           const trainG = gBlocks.slice(0, blocks).flat(); // first blocks first: stable Adam slot indices across stages
@@ -277,21 +278,22 @@ export function dgpRestore(run: DgpRun): DgpResult {
               parts.feature = tf.keep(tf.clone(feature));
               return tf.addN([tf.mul(feature, wD), tf.mul(mse, cfg.mseWeight), tf.mul(nll, cfg.nllWeight)]) as tf.Scalar;
             }, [z, ...trainG]);
-            // The data term of the G(z) these gradients were taken at: at the noise level, that G(z) is the answer.
-            const mse01 = parts.mse!.dataSync()[0] / 4;
-            const reached = mse01 <= noiseLevel;
+            const traced = it % cfg.traceEvery === 0 || it === stage.iterations - 1;
+            // The data term of the G(z) these gradients were taken at (at the noise level, that G(z) is
+            // the answer), read back only where the noise check or the trace uses it.
+            const mse01 = watchNoise || traced ? parts.mse!.dataSync()[0] / 4 : NaN;
+            const reached = watchNoise && mse01 <= noiseLevel;
             if (!reached) {
               zOpt.apply([z], [grads[z.name]], stage.lrZ);
               if (trainG.length) gOpt.apply(trainG, trainG.map((v) => grads[v.name]), stage.lrG);
             }
-            if (reached || it % cfg.traceEvery === 0 || it === stage.iterations - 1) {
+            if (reached || traced) {
               trace.push({ image: i, stage: si, iteration: it, loss: value.dataSync()[0], mse: mse01, feature: parts.feature!.dataSync()[0], blocks });
             }
             tf.dispose([value, ...Object.values(grads), parts.mse!, parts.feature!]);
             if (reached) {
               stop = { stage: si, iteration: it, early: true };
-              run.onStageEnd?.(i, si);
-              break fit;
+              break;
             }
           }
           run.onStageEnd?.(i, si);
