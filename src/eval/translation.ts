@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageDataset } from '../data/types.js';
 import type { CycleganModel, Direction } from '../models/cyclegan/model.js';
+import { Rng } from '../util/rng.js';
 import { extract, type FeatureNet } from './features.js';
 import { fid } from './fid.js';
 import { labelAccuracy } from './label_accuracy.js';
@@ -35,10 +36,11 @@ export function translateSet(model: CycleganModel, ds: ImageDataset, n: number, 
   const tShape = [ds.height, ds.width, target];
   const translation = new Float32Array(n * ds.height * ds.width * target);
   const reconstruction = new Float32Array(n * per);
+  const styles = new Rng(0); // a2b's style codes z ~ N(0, I), when the model has them: one stream for the whole set
   for (let i = 0; i < n; i += BATCH) {
     const b = Math.min(BATCH, n - i);
     const x = tf.tensor4d(ds.pixels.subarray(i * per, (i + b) * per), [b, ds.height, ds.width, ds.channels]);
-    const { translation: t, reconstruction: r } = model.translate(x, direction);
+    const { translation: t, reconstruction: r } = model.translate(x, direction, styles);
     translation.set(t.dataSync() as Float32Array, i * ds.height * ds.width * target);
     reconstruction.set(r.dataSync() as Float32Array, i * per);
     tf.dispose([x, t, r]);

@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import type { Command } from '../command.js';
 import { parse, str, int, choice } from '../args.js';
 import { UserError } from '../../util/errors.js';
+import { Rng } from '../../util/rng.js';
 import { initBackend } from '../../backend/index.js';
 import { checkOutFile } from '../out_path.js';
 import { loadRun, resolveRunPath } from '../../train/load_run.js';
@@ -16,16 +17,17 @@ import { loadSource, parseSpec, type ImageDataset } from '../../data/index.js';
 import { writeImageGrid } from '../../io/image_grid.js';
 import { CycleganModel, domainSources, testSpec, translationFigure, type Direction } from '../../models/cyclegan/index.js';
 
-const usage = `usage: genlab translate RUN|pretrained:NAME --direction a2b|b2a [--data SOURCE] [--n 64] [--cols 8] [--scale 2] --out FILE.png [--backend auto|wasm|cpu|node] [--threads N]
+const usage = `usage: genlab translate RUN|pretrained:NAME --direction a2b|b2a [--data SOURCE] [--n 64] [--cols 8] [--scale 2] [--seed N] --out FILE.png [--backend auto|wasm|cpu|node] [--threads N]
 
 Translates the first --n images of SOURCE with a CycleGAN run: a2b by G (domain A to B), b2a by F.
 Images go in groups of --cols; each group is three rows: the inputs, their translations, and
 their reconstructions (F(G(a)) or G(F(b))).
   --data SOURCE   images of the source domain; default the run's own source for it (test split;
-                  a SOURCE without :train or :test also means its test split)`;
+                  a SOURCE without :train or :test also means its test split)
+  --seed N        with a style code (train --style-dim): the seed of a2b's codes z ~ N(0, I) (default 0)`;
 
 const OPTIONS = {
-  direction: { type: 'string' }, data: { type: 'string' }, n: { type: 'string' }, cols: { type: 'string' }, scale: { type: 'string' },
+  direction: { type: 'string' }, data: { type: 'string' }, n: { type: 'string' }, cols: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' },
   out: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' },
 } as const;
 
@@ -45,6 +47,7 @@ export const command: Command = {
     const n = int(a, 'n', 64, 1)!;
     const cols = int(a, 'cols', 8, 1)!;
     const scale = int(a, 'scale', 2, 1)!;
+    const seed = int(a, 'seed', 0, 0)!;
     const out = str(a, 'out');
     if (out === undefined) throw new UserError('--out: missing; name the figure file (.png or .webp)');
     checkOutFile(out);
@@ -69,7 +72,7 @@ export const command: Command = {
       if (!(run.model instanceof CycleganModel)) throw new Error('translate: the run did not load as a CycleganModel');
       const m = Math.min(n, ds.n);
       const images = tf.tensor4d((ds as ImageDataset).pixels.subarray(0, m * ds.height * ds.width * ds.channels), [m, ds.height, ds.width, ds.channels]);
-      const cells = translationFigure(run.model, images, direction, cols);
+      const cells = translationFigure(run.model, images, direction, cols, new Rng(seed));
       images.dispose();
       await writeImageGrid(out, cells, { cols, scale });
     } finally {

@@ -38,6 +38,17 @@ export const cycleganConfigSchema = object({
   identityWeight: num({ min: 0, default: 0.5, flag: 'identity-weight', doc: 'identity loss weight as a fraction of lambda (0 = off)' }),
   /** Generated images each discriminator's history pool keeps (Shrivastava et al. 2017); 0 = no pool. */
   poolSize: int({ min: 0, default: 50, flag: 'pool-size', doc: 'history of generated images per discriminator (0 = none)' }),
+  /**
+   * Width of B's style code z (0 = the plain CycleGAN). With z, G takes (a, z): a2b draws
+   * z ~ N(0, I), and the B cycle reads z from an encoder E(b), G(F(b), E(b)) ~ b, so the photo
+   * behind a digit can travel through z instead of being drawn into F(b) (Almahairi et al. 2018,
+   * Augmented CycleGAN; the encoder, KL and latent regression as in BicycleGAN, Zhu et al. 2017).
+   */
+  styleDim: int({ min: 0, default: 0, flag: 'style-dim', doc: "width of domain B's style code z (0 = plain CycleGAN): G(a, z), z ~ N(0, I); the B cycle encodes z = E(b)" }),
+  /** Weight of KL(q(z | b) || N(0, I)) per example (BicycleGAN's lambda_kl). */
+  klWeight: num({ min: 0, default: 0.01, flag: 'kl-weight', doc: 'with --style-dim: weight of the KL of E(b) from N(0, I)' }),
+  /** Weight of the latent regression mean |mu(E(G(a, z))) - z| (BicycleGAN's lambda_z). */
+  latentWeight: num({ min: 0, default: 0.5, flag: 'latent-weight', doc: 'with --style-dim: weight of the latent regression |E(G(a, z)) - z|' }),
   /** WGAN-GP: weight of the gradient penalty. */
   gpWeight: num({ min: 0, default: 10, flag: 'gp-weight', doc: 'wgan-gp: weight of the gradient penalty' }),
 });

@@ -15,9 +15,18 @@
  *   conv 4x4 s2 p1 -> ndf, LReLU 0.2; for i = 1..k-1: conv 4x4 s2 p1 -> ndf min(2^i, 8), IN, LReLU;
  *   conv 4x4 s1 p1 -> ndf min(2^k, 8), IN, LReLU; conv 4x4 s1 p1 -> 1  [B, h, w, 1] one score per patch
  * On 28 px with k = 2: 28 -> 14 -> 7 -> 6 -> 5, a 5x5 map of scores, each seeing 34 x 34 pixels.
+ *
+ * With a style code z (--style-dim K), every instance norm of G is conditional (Dumoulin et al.
+ * 2017, as Augmented CycleGAN's generator): IN(x) (1 + gamma(z)) + beta(z), gamma and beta
+ * linear in z. Stacking z on the input instead would do nothing: a channel constant over the
+ * image stays constant through a reflection-padded conv, and the next instance norm removes it.
+ *
+ * Style encoder E, a small version of BicycleGAN's:
+ *   conv 4x4 s2 p1 -> ndf, LReLU 0.2; conv 4x4 s2 p1 -> 2 ndf, LReLU; mean over H, W   [B, 2 ndf]
+ *   dense -> 2K: [mu | logvar]                                                         [B, 2K]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, ConvTranspose2d, Module, Sequential, leakyRelu, relu, tanh, type Layer } from '../../nn/index.js';
+import { Conv2d, ConvTranspose2d, Dense, Module, Sequential, leakyRelu, relu, tanh, type Layer } from '../../nn/index.js';
 import { groupNorm } from '../../nn/group_norm_op.js';
 import type { Rng } from '../../util/rng.js';
 import type { CycleganConfig } from './config.js';
@@ -46,17 +55,41 @@ export class InstanceNorm extends Module {
 
 const instanceNorm = (channels: number, fused = true) => new InstanceNorm(channels, fused);
 
+/** Where a conditional generator's norms find the style code [B, K] of the images it is applied to. */
+export class StyleSlot {
+  z: tf.Tensor | null = null;
+}
+
+/** IN(x) (1 + gamma(z)) + beta(z) with [gamma | beta] = z W + c: [B, H, W, C] -> [B, H, W, C]. */
+export class ConditionalInstanceNorm extends Module {
+  readonly norm: InstanceNorm;
+  readonly film: Dense;
+  constructor(rng: Rng, readonly channels: number, styleDim: number, readonly slot: StyleSlot) {
+    super();
+    this.norm = this.child('norm', new InstanceNorm(channels));
+    this.film = this.child('film', new Dense(rng, styleDim, 2 * channels));
+  }
+  apply(x: tf.Tensor): tf.Tensor {
+    const z = this.slot.z;
+    if (!z) throw new Error('ConditionalInstanceNorm: no style code in the slot');
+    return tf.tidy(() => {
+      const [gamma, beta] = tf.split(tf.reshape(this.film.apply(z), [-1, 1, 1, 2 * this.channels]), 2, 3); // [B, 1, 1, C] each
+      return tf.add(tf.mul(this.norm.apply(x), tf.add(1, gamma)), beta);
+    });
+  }
+}
+
 /** Nearest-neighbour upsampling x2: [B, H, W, C] -> [B, 2H, 2W, C]. */
 const upsampleNearest = (x: tf.Tensor): tf.Tensor => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [x.shape[1]! * 2, x.shape[2]! * 2]);
 
 /** y = x + conv(relu(IN(conv(x)))) with reflection padding, at constant width. */
 export class ResnetBlock extends Module {
   readonly body: Sequential;
-  constructor(rng: Rng, channels: number) {
+  constructor(rng: Rng, channels: number, norm: (channels: number) => Layer = instanceNorm) {
     super();
     this.body = this.child(
       'body',
-      new Sequential([reflectPad(1), new Conv2d(rng, channels, channels, 3), instanceNorm(channels), relu, reflectPad(1), new Conv2d(rng, channels, channels, 3), instanceNorm(channels)]),
+      new Sequential([reflectPad(1), new Conv2d(rng, channels, channels, 3), norm(channels), relu, reflectPad(1), new Conv2d(rng, channels, channels, 3), norm(channels)]),
     );
   }
   apply(x: tf.Tensor): tf.Tensor {
@@ -64,14 +97,18 @@ export class ResnetBlock extends Module {
   }
 }
 
-/** G or F: [B, H, W, inChannels] in [-1, 1] -> [B, H, W, outChannels] in [-1, 1]. */
-export function buildGenerator(rng: Rng, inChannels: number, outChannels: number, c: CycleganConfig): Sequential {
+/**
+ * G or F: [B, H, W, inChannels] in [-1, 1] -> [B, H, W, outChannels] in [-1, 1]. With a slot, the
+ * norms are conditional on the style code [B, c.styleDim] put there before each apply.
+ */
+export function buildGenerator(rng: Rng, inChannels: number, outChannels: number, c: CycleganConfig, slot: StyleSlot | null = null): Sequential {
   const ngf = c.generatorChannels;
+  const instanceNorm = (channels: number): Layer => (slot ? new ConditionalInstanceNorm(rng, channels, c.styleDim, slot) : new InstanceNorm(channels));
   const layers: Layer[] = [reflectPad(3), new Conv2d(rng, inChannels, ngf, 7), instanceNorm(ngf), relu];
   for (const m of [1, 2]) {
     layers.push(new Conv2d(rng, ngf * m, ngf * m * 2, 3, { stride: 2, padding: 1 }), instanceNorm(ngf * m * 2), relu);
   }
-  for (let i = 0; i < c.resBlocks; i++) layers.push(new ResnetBlock(rng, ngf * 4));
+  for (let i = 0; i < c.resBlocks; i++) layers.push(new ResnetBlock(rng, ngf * 4, instanceNorm));
   for (const m of [4, 2]) {
     const out = (ngf * m) / 2;
     if (c.upsample === 'transpose') layers.push(new ConvTranspose2d(rng, ngf * m, out, 3, { stride: 2, padding: 1, outputPadding: 1 }));
@@ -98,4 +135,19 @@ export function buildDiscriminator(rng: Rng, inChannels: number, c: CycleganConf
   const last = ndf * Math.min(2 ** c.discriminatorLayers, 8);
   layers.push(new Conv2d(rng, width, last, 4, { padding: 1 }), instanceNorm(last), lrelu, new Conv2d(rng, last, 1, 4, { padding: 1 }));
   return new Sequential(layers);
+}
+
+/** E: [B, H, W, C] -> [B, 2 styleDim], the mean and log-variance of q(z | b) side by side. */
+export function buildStyleEncoder(rng: Rng, inChannels: number, c: CycleganConfig): Sequential {
+  const ndf = c.discriminatorChannels;
+  const lrelu = leakyRelu(0.2);
+  const globalMean = (x: tf.Tensor): tf.Tensor => tf.mean(x, [1, 2]); // [B, h, w, C] -> [B, C]
+  return new Sequential([
+    new Conv2d(rng, inChannels, ndf, 4, { stride: 2, padding: 1 }),
+    lrelu,
+    new Conv2d(rng, ndf, ndf * 2, 4, { stride: 2, padding: 1 }),
+    lrelu,
+    globalMean,
+    new Dense(rng, ndf * 2, 2 * c.styleDim),
+  ]);
 }

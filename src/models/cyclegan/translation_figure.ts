@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageBatchLike } from '../../io/image_grid.js';
+import { Rng } from '../../util/rng.js';
 import type { CycleganModel, Direction } from './model.js';
 
 /** [n, H, W, c] in [0, 1] as RGB values [n * H * W * 3]. */
@@ -14,10 +15,13 @@ function rgbValues(x: tf.Tensor): Float32Array {
   return tf.tidy(() => (x.shape[3] === 3 ? x : tf.tile(x, [1, 1, 1, 3])).dataSync() as Float32Array);
 }
 
-/** The figure's cells for `images` [n, H, W, c] in [0, 1] of the source domain of `direction`; lay out with `cols` columns. */
-export function translationFigure(model: CycleganModel, images: tf.Tensor, direction: Direction, cols = 8): ImageBatchLike {
+/**
+ * The figure's cells for `images` [n, H, W, c] in [0, 1] of the source domain of `direction`; lay
+ * out with `cols` columns. `rng` draws a2b's style codes when the model has them.
+ */
+export function translationFigure(model: CycleganModel, images: tf.Tensor, direction: Direction, cols = 8, rng: Rng = new Rng(0)): ImageBatchLike {
   const [n, h, w] = images.shape as [number, number, number, number];
-  const { translation, reconstruction } = model.translate(images, direction);
+  const { translation, reconstruction } = model.translate(images, direction, rng);
   const rows = [rgbValues(images), rgbValues(translation), rgbValues(reconstruction)];
   tf.dispose([translation, reconstruction]);
   const per = h * w * 3;

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -18,7 +19,8 @@ import { Rng } from '../../../src/util/rng.js';
 import { UserError } from '../../../src/util/errors.js';
 import { cycleganFamily } from '../../../src/models/cyclegan/index.js';
 import { CycleganModel, patchReceptiveField, patchSide } from '../../../src/models/cyclegan/model.js';
-import { buildDiscriminator, buildGenerator } from '../../../src/models/cyclegan/networks.js';
+import { buildDiscriminator, buildGenerator, ConditionalInstanceNorm, InstanceNorm, reflectPad, StyleSlot } from '../../../src/models/cyclegan/networks.js';
+import { Conv2d } from '../../../src/nn/index.js';
 import { CYCLEGAN_LOSSES, cycleLoss, halfDiscriminatorLoss, identityLoss } from '../../../src/models/cyclegan/losses.js';
 import { ImagePool } from '../../../src/models/cyclegan/image_pool.js';
 import { defaultConfig, type CycleganConfig } from '../../../src/models/cyclegan/config.js';
@@ -54,6 +56,37 @@ test('networks: NHWC shapes; PatchGAN maps of 12x12 / 5x5 / 1x1 on 28 px with 16
   assert.equal(patchSide(32, 2), 6);
   assert.throws(() => new CycleganModel(tiny({ discriminatorLayers: 4 }), MNIST_TO_M, new Rng(0)), (e: unknown) => e instanceof UserError && /too deep/.test(e.message));
   assert.throws(() => new CycleganModel(tiny(), { ...MNIST_TO_M, streams: undefined }, new Rng(0)), (e: unknown) => e instanceof UserError && /--data-b/.test(e.message));
+});
+
+test('conditional instance norm: IN(x) (1 + gamma(z)) + beta(z) by hand; a code stacked on the input would vanish under IN', () => {
+  const slot = new StyleSlot();
+  const norm = new ConditionalInstanceNorm(new Rng(2), 3, 2, slot);
+  const rng = new Rng(5);
+  const x = tf.tensor4d(rng.uniformArray(2 * 4 * 4 * 3, -1, 1), [2, 4, 4, 3]);
+  const z = tf.tensor2d([0.5, -1, 2, 0.25], [2, 2]);
+  slot.z = z;
+  const got = norm.apply(x);
+  const want = tf.tidy(() => {
+    const mean = tf.mean(x, [1, 2], true);
+    const variance = tf.mean(tf.square(tf.sub(x, mean)), [1, 2], true);
+    const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))); // gamma 1, beta 0 at construction
+    const gb = tf.add(tf.matMul(z, norm.film.kernel), norm.film.bias!); // [2, 6] = [gamma | beta]
+    const gamma = tf.reshape(gb.slice([0, 0], [2, 3]), [2, 1, 1, 3]);
+    const beta = tf.reshape(gb.slice([0, 3], [2, 3]), [2, 1, 1, 3]);
+    return tf.add(tf.mul(normed, tf.add(1, gamma)), beta);
+  });
+  assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]) < 1e-5);
+  slot.z = null;
+  assert.throws(() => norm.apply(x), /no style code/);
+  // Why the norms carry z: a channel constant over the image, through a reflection-padded conv, is
+  // constant again, and instance norm returns the same output whatever that constant was.
+  const conv = new Conv2d(new Rng(1), 4, 3, 3);
+  const plain = new InstanceNorm(3);
+  const through = (c: number) => tf.tidy(() => plain.apply(conv.apply(reflectPad(1)(tf.concat([x, tf.fill([2, 4, 4, 1], c)], 3)))));
+  const [c0, c1] = [through(0), through(3)];
+  assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(c0, c1))).dataSync()[0]) < 1e-4);
+  tf.dispose([x, z, got, want, c0, c1]);
+  norm.dispose();
 });
 
 test("the paper's networks at 256 px size as the authors' code counts them: G 11,378,179 and D 2,764,737 parameters", () => {
@@ -138,6 +171,67 @@ test(`the model step: the cycle and identity metrics equal their definitions on 
 });
 }
 
+test('with a style code: the B cycle, KL, latent and identity terms equal their definitions; the total is their weighted sum', () => {
+  const config = tiny({ poolSize: 0, styleDim: 2, klWeight: 0.3, latentWeight: 0.7 });
+  const model = new CycleganModel(config, MNIST_TO_M, new Rng(3));
+  assert.ok(model.e, 'an encoder');
+  const rng = new Rng(1);
+  const a = tf.tensor4d(rng.uniformArray(2 * 784, -1, 1), [2, 28, 28, 1]);
+  const b = tf.tensor4d(rng.uniformArray(2 * 784 * 3, -1, 1), [2, 28, 28, 3]);
+  // The step draws z_a, then eps, from ctx.rng: the same draws here.
+  const draws = new Rng(0);
+  const zA = tf.tensor2d(draws.normalArray(4), [2, 2]);
+  const eps = tf.tensor2d(draws.normalArray(4), [2, 2]);
+  const want = tf.tidy(() => {
+    const a3 = tf.tile(a, [1, 1, 1, 3]);
+    const l1 = (x: tf.Tensor, y: tf.Tensor) => tf.mean(tf.abs(tf.sub(x, y))).dataSync()[0];
+    const gOf = (x: tf.Tensor, z: tf.Tensor) => model.applyG(x, z);
+    const q = model.e!.apply(b); // [2, 4] = [mu | logvar]
+    const mu = q.slice([0, 0], [2, 2]);
+    const logvar = q.slice([0, 2], [2, 2]);
+    const zB = tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logvar)), eps));
+    // KL(N(mu, s^2) || N(0, 1)) = 0.5 (mu^2 + s^2 - log s^2 - 1), summed over z, averaged over the batch
+    const kl = tf.mean(tf.sum(tf.mul(0.5, tf.sub(tf.add(tf.square(mu), tf.exp(logvar)), tf.add(logvar, 1))), 1)).dataSync()[0];
+    const gA = gOf(a3, zA);
+    return {
+      cycA: l1(model.f.apply(gA), a3),
+      cycB: l1(gOf(model.f.apply(b), zB), b),
+      kl,
+      latent: l1(model.e!.apply(gA).slice([0, 0], [2, 2]), zA),
+      idt: 5 * l1(gOf(b, zB), b) + 5 * l1(model.f.apply(a3), a3),
+    };
+  });
+  const ctx: StepContext = {
+    step: 0,
+    rng: new Rng(0),
+    optimize: (_g, lossFn, aux) => {
+      let values: Record<string, number> = {};
+      const loss = tf.tidy(() => {
+        const l = lossFn();
+        if (aux) values = Object.fromEntries(Object.entries(aux()).map(([k, v]) => [k, v.dataSync()[0]]));
+        return l.dataSync()[0];
+      });
+      return { loss, gradNorm: 0, aux: values };
+    },
+  };
+  const m = model.trainStep({ x: a, streams: { b: { x: b } } }, ctx);
+  const close = (got: number, exp: number, tol: number, what: string) => assert.ok(Math.abs(got - exp) < tol, `${what}: ${got} vs ${exp}`);
+  close(m.cycle_l1_a, want.cycA, 1e-5, 'cycle a');
+  close(m.cycle_l1_b, want.cycB, 1e-5, 'cycle b');
+  close(m.kl, want.kl, 1e-4, 'kl');
+  close(m.latent_l1, want.latent, 1e-5, 'latent');
+  close(m.identity, want.idt, 1e-4, 'identity');
+  close(m.g_loss, m.g_adv + 10 * m.cycle_l1_a + 10 * m.cycle_l1_b + m.identity + 0.3 * m.kl + 0.7 * m.latent_l1, 1e-3, 'g_loss');
+  // a2b translation draws z ~ N(0, I): two seeds give two photos for one digit, one seed the same.
+  const x = tf.tidy(() => tf.add(tf.mul(a.slice([0, 0, 0, 0], [1, 28, 28, 1]), 0.5), 0.5));
+  const t = (seed: number) => { const r = model.translate(x, 'a2b', new Rng(seed)); r.reconstruction.dispose(); return r.translation; };
+  const [t0, t0again, t1] = [t(0), t(0), t(1)];
+  assert.deepEqual(Array.from(t0again.dataSync()), Array.from(t0.dataSync()));
+  assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(t0, t1))).dataSync()[0]) > 1e-4, 'z changes the translation');
+  tf.dispose([a, b, zA, eps, x, t0, t0again, t1]);
+  model.dispose();
+});
+
 test('image pool: stores until full, then shows a stored image half the time (seeded), state round trip', () => {
   const img = (v: number) => tf.fill([1, 2, 2, 1], v);
   const pool = new ImagePool(3);
@@ -190,9 +284,9 @@ test('image pool: stores until full, then shows a stored image half the time (se
   tf.dispose([x, y]);
 });
 
-for (const loss of CYCLEGAN_LOSSES) {
-  test(`${loss}: finite step metrics, and no tensors left behind (the count is flat across steps)`, () => {
-    const model = new CycleganModel(tiny({ poolSize: 4, loss }), MNIST_TO_M, new Rng(0));
+for (const [loss, styleDim] of [...CYCLEGAN_LOSSES.map((l) => [l, 0] as const), ['lsgan', 3] as const]) {
+  test(`${loss}${styleDim ? `, style code of ${styleDim}` : ''}: finite step metrics, and no tensors left behind (the count is flat across steps)`, () => {
+    const model = new CycleganModel(tiny({ poolSize: 4, loss, styleDim }), MNIST_TO_M, new Rng(0));
     const ctx = (step: number): StepContext => ({
       step,
       rng: new Rng(step),
@@ -219,6 +313,7 @@ for (const loss of CYCLEGAN_LOSSES) {
       counts.push(tf.memory().numTensors);
       for (const [k, v] of Object.entries(m)) assert.ok(Number.isFinite(v), `${loss} step ${s}: ${k} = ${v}`);
       assert.equal('gp' in m, loss === 'wgan-gp');
+      assert.equal('kl' in m && 'latent_l1' in m, styleDim > 0);
       if (loss === 'wgan-gp') assert.ok(m.gp > 0, `gp ${m.gp}`);
     }
     assert.deepEqual(counts.slice(1), [counts[1], counts[1], counts[1]], `tensor counts ${counts}`);
@@ -246,9 +341,10 @@ async function weights(run: string): Promise<[string, number[]][]> {
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'genlab-cyclegan-')), 'run');
 const rows = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => { const r = JSON.parse(l); delete r.time; return r; });
 
-test('exact resume: 6 steps straight = 3, resume, 3 (weights, metrics and the pools bit for bit)', async () => {
+for (const styleDim of [0, 2]) {
+test(`exact resume${styleDim ? ' with a style code' : ''}: 6 steps straight = 3, resume, 3 (weights, metrics and the pools bit for bit)`, async () => {
   // A pool of 3 is full after the first batch of 4, so the resumed steps draw from it.
-  const model = tiny({ poolSize: 3 });
+  const model = tiny({ poolSize: 3, styleDim });
   const over = { steps: 6, batch: 4, checkpointEvery: 3 };
   const straight = tmp();
   await train(cycleganFamily, runConfig(over, model), { out: straight, resume: false, backend: 'wasm', quiet: true });
@@ -266,7 +362,9 @@ test('exact resume: 6 steps straight = 3, resume, 3 (weights, metrics and the po
   assert.deepEqual(w2, w1);
   const end = (dir: string) => JSON.parse(readFileSync(join(dir, 'checkpoints', 'step-0000006', 'state.json'), 'utf8')).host;
   assert.deepEqual(end(split), end(straight));
+  if (styleDim) assert.ok(w1.some(([n]) => n.startsWith('e_b.')), 'the encoder is saved');
 });
+}
 
 test('a short seeded mnist -> mnist-m run: the cycle L1 falls', async () => {
   const out = tmp();
@@ -280,4 +378,26 @@ test('a short seeded mnist -> mnist-m run: the cycle L1 falls', async () => {
   // measured (wasm, 1 thread): 1.357 -> 0.785
   assert.ok(last < 0.65 * first, `cycle L1 ${first.toFixed(3)} -> ${last.toFixed(3)}`);
   console.log(`# cycle L1 (a + b) first 5 steps ${first.toFixed(4)}, last 5 ${last.toFixed(4)}`);
+});
+
+test('genlab translate --seed: with a style code, a2b draws its codes from the seed (same seed, same figure)', { timeout: 300_000 }, () => {
+  const MAIN = join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
+  const genlab = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1', GENLAB_THREADS: '1' } });
+  const dir = mkdtempSync(join(tmpdir(), 'genlab-cyc-style-'));
+  const run = join(dir, 'run');
+  const t = genlab('train', 'cyclegan', '--data-a', 'mnist', '--data-b', 'mnist-m', '--g-channels', '4', '--res-blocks', '1', '--d-channels', '4', '--style-dim', '2',
+    '--steps', '2', '--batch', '2', '--sample-every', '0', '--checkpoint-every', '0', '--quiet', '--out', run);
+  assert.equal(t.status, 0, t.stderr);
+  const figure = (seed: string, name: string) => {
+    const out = join(dir, name);
+    const r = genlab('translate', run, '--direction', 'a2b', '--n', '4', '--seed', seed, '--out', out);
+    assert.equal(r.status, 0, r.stderr);
+    return readFileSync(out);
+  };
+  const [s0, s0again, s1] = [figure('0', 'a.png'), figure('0', 'b.png'), figure('1', 'c.png')];
+  assert.ok(s0.equals(s0again), 'same seed, same figure');
+  assert.ok(!s0.equals(s1), 'another seed, other codes');
+  const bad = genlab('translate', run, '--direction', 'a2b', '--seed', '-1', '--out', join(dir, 'd.png'));
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr.trim(), /--seed/);
 });
