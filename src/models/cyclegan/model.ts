@@ -16,7 +16,8 @@
  * norms (networks.ts), and an encoder E gives q(z | b) = N(mu(b), exp(logvar(b))). The generators' loss gains
  *   G(F(b), z_b) ~ b with z_b = mu + exp(logvar / 2) eps   (the B cycle, and G(b, z_b) ~ b)
  *   + klWeight E_b KL(q(z | b) || N(0, I))                  (so that a2b may draw z ~ N(0, I))
- *   + latentWeight E |mu(G(a, z_a)) - z_a|, z_a ~ N(0, I)   (so that G uses z)
+ *   + latentWeight E |mu(G(a, z_a)) - z_a|, z_a ~ N(0, I)   (so that G uses z; its gradient
+ *                                                              reaches E too, where BicycleGAN gives it to G alone)
  * A digit no longer has to carry its photo through F(b), and F's A cycle F(G(a, z)) ~ a sees
  * as many photos per digit as z draws.
  */
