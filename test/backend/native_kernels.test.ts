@@ -13,7 +13,7 @@ import { initBackend, describeBackend } from '../../src/backend/index.js';
 import { loadAddon } from '../../src/backend/native/addon.js';
 import { enableNative, describeNative, nativeCalls, nativeStatus, parallelMinFromEnv, DEFAULT_PARALLEL_MIN } from '../../src/backend/native/index.js';
 import { UserError } from '../../src/util/errors.js';
-import { relErr, onBoth, rand, convCases, transposeCases, matMulCases, type Pad } from './kernel_grid.js';
+import { relErr, onBoth, rand, start, convCases, transposeCases, matMulCases, type Pad } from './kernel_grid.js';
 
 const { addon, reason } = loadAddon();
 
@@ -42,8 +42,34 @@ async function checked(
   assert.equal(leaked, 0, `${label}: no buffers left behind`);
 }
 
+/** f on one backend (native kernels on for wasm): its output, and the buffers it left behind. */
+async function runOn(backend: 'cpu' | 'wasm', inputs: { shape: number[]; values: Float32Array }[], f: (...t: tf.Tensor[]) => tf.Tensor): Promise<[Float32Array, number]> {
+  await start(backend, 'on');
+  const be = tf.backend() as unknown as { numDataIds(): number };
+  const ts = inputs.map((i) => tf.tensor(i.values, i.shape));
+  const before = be.numDataIds();
+  const y = f(...ts);
+  const out = y.dataSync() as Float32Array;
+  y.dispose();
+  const leaked = be.numDataIds() - before;
+  tf.dispose(ts);
+  return [out, leaked];
+}
+
 test('native Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput equal cpu over the grid, every convolution path', async (t) => {
   if (skipUnlessBuilt(t)) return;
+  // Large enough to run on every thread (>= 2^25 multiply-adds: 4 x 28 x 28 x 9 x 32 x 48 = 43M),
+  // each direction. The cpu references are computed once for all paths: the cpu backend's
+  // filter gradient alone took 45 s per call at twice this size.
+  const pad1: Pad = [[0, 0], [1, 1], [1, 1], [0, 0]];
+  const large = [rand([4, 28, 28, 32]), rand([3, 3, 32, 48])];
+  const largeOps: [string, (x: tf.Tensor, w: tf.Tensor) => tf.Tensor][] = [
+    ['forward', (xt, wt) => tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, 1, pad1)],
+    ['filter grad', (xt, wt) => tf.grad((ww: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt as tf.Tensor4D, ww as tf.Tensor4D, 1, pad1))))(wt)],
+    ['input grad', (xt, wt) => tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, wt as tf.Tensor4D, 1, pad1))))(xt)],
+  ];
+  const largeRefs: Float32Array[] = [];
+  for (const [, f] of largeOps) largeRefs.push((await runOn('cpu', large, f))[0]);
   try {
     for (const impl of convImpls()) {
       addon!.setConvImpl(impl);
@@ -60,16 +86,15 @@ test('native Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput equal cpu over
           await checked(`forward dilation 2 ${tag}`, [x, w], (xt, wt) => tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, 1, c.pad, 'NHWC', 2), 'conv');
         }
       }
-      // Large enough to run on every thread (>= 2^25 multiply-adds), each direction.
-      {
-        const x = rand([8, 28, 28, 32]);
-        const w = rand([3, 3, 32, 64]);
-        const pad: Pad = [[0, 0], [1, 1], [1, 1], [0, 0]];
-        await checked(`forward large impl ${impl}`, [x, w], (xt, wt) => tf.conv2d(xt as tf.Tensor4D, wt as tf.Tensor4D, 1, pad), 'conv');
-        await checked(`filter grad large impl ${impl}`, [x, w], (xt, wt) =>
-          tf.grad((ww: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xt as tf.Tensor4D, ww as tf.Tensor4D, 1, pad))))(wt), 'conv');
-        await checked(`input grad large impl ${impl}`, [x, w], (xt, wt) =>
-          tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, wt as tf.Tensor4D, 1, pad))))(xt), 'conv');
+      for (const [i, [name, f]] of largeOps.entries()) {
+        const label = `${name} large impl ${impl}`;
+        const calls = nativeCalls.conv;
+        const [native, leaked] = await runOn('wasm', large, f);
+        assert.ok(nativeCalls.conv > calls, `${label}: ran natively`);
+        assert.equal(native.length, largeRefs[i].length, label);
+        const e = relErr(native, largeRefs[i]);
+        assert.ok(e < 1e-4, `${label}: relative error ${e}`);
+        assert.equal(leaked, 0, `${label}: no buffers left behind`);
       }
       for (const [h, k, out, pads] of transposeCases) {
         const x = rand([2, h, h, 6]);
