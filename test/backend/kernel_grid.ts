@@ -23,26 +23,34 @@ export async function start(backend: 'cpu' | 'wasm', native?: 'on' | 'off'): Pro
   await initBackend({ backend, native: backend === 'wasm' ? native : undefined });
 }
 
+/** f on one backend (native kernels on wasm as `native` says): its output, and the buffers it left behind. */
+export async function runOn(
+  backend: 'cpu' | 'wasm',
+  inputs: { shape: number[]; values: Float32Array }[],
+  f: (...t: tf.Tensor[]) => tf.Tensor,
+  native?: 'on' | 'off',
+): Promise<[Float32Array, number]> {
+  await start(backend, native);
+  const be = tf.backend() as unknown as { numDataIds(): number };
+  const ts = inputs.map((i) => tf.tensor(i.values, i.shape));
+  const before = be.numDataIds();
+  const y = f(...ts);
+  const out = y.dataSync() as Float32Array;
+  y.dispose();
+  const leaked = be.numDataIds() - before;
+  tf.dispose(ts);
+  return [out, leaked];
+}
+
 /** Runs f on cpu and on wasm with the same inputs; returns both outputs and the buffers wasm left behind. */
 export async function onBoth(
   inputs: { shape: number[]; values: Float32Array }[],
   f: (...t: tf.Tensor[]) => tf.Tensor,
   native?: 'on' | 'off',
 ): Promise<[Float32Array, Float32Array, number]> {
-  const out: Float32Array[] = [];
-  let leaked = 0;
-  for (const backend of ['cpu', 'wasm'] as const) {
-    await start(backend, native);
-    const be = tf.backend() as unknown as { numDataIds(): number };
-    const ts = inputs.map((i) => tf.tensor(i.values, i.shape));
-    const before = be.numDataIds();
-    const y = f(...ts);
-    out.push(y.dataSync() as Float32Array);
-    y.dispose();
-    if (backend === 'wasm') leaked = be.numDataIds() - before;
-    tf.dispose(ts);
-  }
-  return [out[0], out[1], leaked];
+  const [cpu] = await runOn('cpu', inputs, f);
+  const [wasm, leaked] = await runOn('wasm', inputs, f, native);
+  return [cpu, wasm, leaked];
 }
 
 const rng = new Rng(7);

@@ -13,7 +13,7 @@ import { initBackend, describeBackend } from '../../src/backend/index.js';
 import { loadAddon } from '../../src/backend/native/addon.js';
 import { enableNative, describeNative, nativeCalls, nativeStatus, parallelMinFromEnv, DEFAULT_PARALLEL_MIN } from '../../src/backend/native/index.js';
 import { UserError } from '../../src/util/errors.js';
-import { relErr, onBoth, rand, start, convCases, transposeCases, matMulCases, type Pad } from './kernel_grid.js';
+import { relErr, onBoth, runOn, rand, convCases, transposeCases, matMulCases, type Pad } from './kernel_grid.js';
 
 const { addon, reason } = loadAddon();
 
@@ -40,20 +40,6 @@ async function checked(
   const e = relErr(native, cpu);
   assert.ok(e < 1e-4, `${label}: relative error ${e}`);
   assert.equal(leaked, 0, `${label}: no buffers left behind`);
-}
-
-/** f on one backend (native kernels on for wasm): its output, and the buffers it left behind. */
-async function runOn(backend: 'cpu' | 'wasm', inputs: { shape: number[]; values: Float32Array }[], f: (...t: tf.Tensor[]) => tf.Tensor): Promise<[Float32Array, number]> {
-  await start(backend, 'on');
-  const be = tf.backend() as unknown as { numDataIds(): number };
-  const ts = inputs.map((i) => tf.tensor(i.values, i.shape));
-  const before = be.numDataIds();
-  const y = f(...ts);
-  const out = y.dataSync() as Float32Array;
-  y.dispose();
-  const leaked = be.numDataIds() - before;
-  tf.dispose(ts);
-  return [out, leaked];
 }
 
 test('native Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput equal cpu over the grid, every convolution path', async (t) => {
@@ -89,7 +75,7 @@ test('native Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput equal cpu over
       for (const [i, [name, f]] of largeOps.entries()) {
         const label = `${name} large impl ${impl}`;
         const calls = nativeCalls.conv;
-        const [native, leaked] = await runOn('wasm', large, f);
+        const [native, leaked] = await runOn('wasm', large, f, 'on');
         assert.ok(nativeCalls.conv > calls, `${label}: ran natively`);
         assert.equal(native.length, largeRefs[i].length, label);
         const e = relErr(native, largeRefs[i]);

@@ -103,17 +103,17 @@ export class ResnetBlock extends Module {
  */
 export function buildGenerator(rng: Rng, inChannels: number, outChannels: number, c: CycleganConfig, slot: StyleSlot | null = null): Sequential {
   const ngf = c.generatorChannels;
-  const instanceNorm = (channels: number): Layer => (slot ? new ConditionalInstanceNorm(rng, channels, c.styleDim, slot) : new InstanceNorm(channels));
-  const layers: Layer[] = [reflectPad(3), new Conv2d(rng, inChannels, ngf, 7), instanceNorm(ngf), relu];
+  const norm = (channels: number): Layer => (slot ? new ConditionalInstanceNorm(rng, channels, c.styleDim, slot) : instanceNorm(channels));
+  const layers: Layer[] = [reflectPad(3), new Conv2d(rng, inChannels, ngf, 7), norm(ngf), relu];
   for (const m of [1, 2]) {
-    layers.push(new Conv2d(rng, ngf * m, ngf * m * 2, 3, { stride: 2, padding: 1 }), instanceNorm(ngf * m * 2), relu);
+    layers.push(new Conv2d(rng, ngf * m, ngf * m * 2, 3, { stride: 2, padding: 1 }), norm(ngf * m * 2), relu);
   }
-  for (let i = 0; i < c.resBlocks; i++) layers.push(new ResnetBlock(rng, ngf * 4, instanceNorm));
+  for (let i = 0; i < c.resBlocks; i++) layers.push(new ResnetBlock(rng, ngf * 4, norm));
   for (const m of [4, 2]) {
     const out = (ngf * m) / 2;
     if (c.upsample === 'transpose') layers.push(new ConvTranspose2d(rng, ngf * m, out, 3, { stride: 2, padding: 1, outputPadding: 1 }));
     else layers.push(upsampleNearest, reflectPad(1), new Conv2d(rng, ngf * m, out, 3));
-    layers.push(instanceNorm(out), relu);
+    layers.push(norm(out), relu);
   }
   layers.push(reflectPad(3), new Conv2d(rng, ngf, outChannels, 7), tanh);
   return new Sequential(layers);

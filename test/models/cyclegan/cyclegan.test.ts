@@ -130,6 +130,23 @@ test('cycle loss = lambda (mean|F(G(a)) - a| + mean|G(F(b)) - b|) and identity l
   tf.dispose([a, recA, b, recB, cyc, idt, d]);
 });
 
+/** A step context that computes each loss and its terms and applies no update (draws from Rng(0)). */
+function lossOnlyContext(): StepContext {
+  return {
+    step: 0,
+    rng: new Rng(0),
+    optimize: (_g, lossFn, aux) => {
+      let values: Record<string, number> = {};
+      const loss = tf.tidy(() => {
+        const l = lossFn();
+        if (aux) values = Object.fromEntries(Object.entries(aux()).map(([k, v]) => [k, v.dataSync()[0]]));
+        return l.dataSync()[0];
+      });
+      return { loss, gradNorm: 0, aux: values };
+    },
+  };
+}
+
 for (const lambdaB of [null, 2]) {
 test(`the model step: the cycle and identity metrics equal their definitions on the same weights (lambda_B ${lambdaB ?? '= lambda_A'})`, () => {
   const model = new CycleganModel(tiny({ poolSize: 0, cycleWeightB: lambdaB }), MNIST_TO_M, new Rng(3));
@@ -148,19 +165,7 @@ test(`the model step: the cycle and identity metrics equal their definitions on 
     };
   });
   // A context that computes the loss and applies no update.
-  const ctx: StepContext = {
-    step: 0,
-    rng: new Rng(0),
-    optimize: (_g, lossFn, aux) => {
-      let values: Record<string, number> = {};
-      const loss = tf.tidy(() => {
-        const l = lossFn();
-        if (aux) values = Object.fromEntries(Object.entries(aux()).map(([k, v]) => [k, v.dataSync()[0]]));
-        return l.dataSync()[0];
-      });
-      return { loss, gradNorm: 0, aux: values };
-    },
-  };
+  const ctx = lossOnlyContext();
   const m = model.trainStep({ x: a, streams: { b: { x: b } } }, ctx);
   assert.ok(Math.abs(m.cycle_l1_a - want.cycA) < 1e-5, `${m.cycle_l1_a} vs ${want.cycA}`);
   assert.ok(Math.abs(m.cycle_l1_b - want.cycB) < 1e-5);
@@ -201,19 +206,7 @@ test('with a style code: the B cycle, KL, latent and identity terms equal their 
       idt: 5 * l1(gOf(b, zB), b) + 5 * l1(model.f.apply(a3), a3),
     };
   });
-  const ctx: StepContext = {
-    step: 0,
-    rng: new Rng(0),
-    optimize: (_g, lossFn, aux) => {
-      let values: Record<string, number> = {};
-      const loss = tf.tidy(() => {
-        const l = lossFn();
-        if (aux) values = Object.fromEntries(Object.entries(aux()).map(([k, v]) => [k, v.dataSync()[0]]));
-        return l.dataSync()[0];
-      });
-      return { loss, gradNorm: 0, aux: values };
-    },
-  };
+  const ctx = lossOnlyContext();
   const m = model.trainStep({ x: a, streams: { b: { x: b } } }, ctx);
   const close = (got: number, exp: number, tol: number, what: string) => assert.ok(Math.abs(got - exp) < tol, `${what}: ${got} vs ${exp}`);
   close(m.cycle_l1_a, want.cycA, 1e-5, 'cycle a');
