@@ -1,10 +1,10 @@
 /**
- * The shipped pretrained:cyclegan-mnist-mnist-m (ngf 16 with a style code for mnist-m, float16
+ * The shipped pretrained:cyclegan-mnist-mnist-m (ngf 32 with a style code for mnist-m, float16
  * weights read back as float32) from the command line: on the first 200 test images of each
  * domain, the translations keep their labels by the shipped classifiers about as well as on the
- * whole test sets (see pretrained/README.md), the cycle reconstructs (measured: a2b 0.95, b2a
- * 0.90, cycle L1 0.019 / 0.085; the previous model without the style code gave b2a 0.86), and
- * `genlab translate` writes its rows.
+ * whole test sets (see pretrained/README.md), the cycle reconstructs (measured: a2b 0.955, b2a
+ * 0.925, cycle L1 0.016 / 0.073; the previous ngf-16 model gave b2a 0.90 and cycle L1 b 0.085,
+ * the one without the style code b2a 0.86), and `genlab translate` writes its rows.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,9 +22,9 @@ test('pretrained:cyclegan-mnist-mnist-m keeps labels both ways and closes the cy
   assert.equal(r.status, 0, r.stderr);
   const m = JSON.parse(r.stdout) as Record<string, number>;
   assert.equal(m.n, 200);
-  assert.ok(m.preservation_a2b >= 0.92, `a2b ${m.preservation_a2b}`);
-  assert.ok(m.preservation_b2a >= 0.87, `b2a ${m.preservation_b2a}`);
-  assert.ok(m.cycle_l1_a < 0.03 && m.cycle_l1_b < 0.1, `cycle ${m.cycle_l1_a} ${m.cycle_l1_b}`);
+  assert.ok(m.preservation_a2b >= 0.93, `a2b ${m.preservation_a2b}`);
+  assert.ok(m.preservation_b2a >= 0.91, `b2a ${m.preservation_b2a}`);
+  assert.ok(m.cycle_l1_a < 0.03 && m.cycle_l1_b < 0.08, `cycle ${m.cycle_l1_a} ${m.cycle_l1_b}`);
 });
 
 test('genlab translate pretrained:cyclegan-mnist-mnist-m: rows of input, translation, reconstruction', { timeout: 120_000 }, async () => {
