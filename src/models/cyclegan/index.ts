@@ -8,7 +8,7 @@
  * report shows the first and the last of them.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataShape, ModelFamily, RunConfig, TrainableModel } from '../../train/types.js';
@@ -40,10 +40,22 @@ export function domainSources(config: RunConfig): { a: string; b: string } {
   return { a: config.training.data, b };
 }
 
-/** The first n test images of a source as a tensor [n, H, W, C] in [0, 1]. */
-export async function testImages(spec: string, n: number): Promise<tf.Tensor4D> {
-  const ds = (await loadSource(testSpec(spec), { limit: n })) as ImageDataset;
+/**
+ * The first n images of a source for the periodic figures, [n, H, W, C] in [0, 1]: its test
+ * split, or, for a folder without train/ and test/ subfolders (which has no test split), its
+ * own first images, so that such a run does not fail at its first figure after training.
+ */
+export async function figureImages(spec: string, n: number): Promise<tf.Tensor4D> {
+  const splitless = spec.startsWith('folder:') && !(await hasTestSplit(spec));
+  const ds = (await loadSource(splitless ? spec : testSpec(spec), { limit: n })) as ImageDataset;
   return tf.tensor4d(ds.pixels, [ds.n, ds.height, ds.width, ds.channels]);
+}
+
+/** Whether a folder: source has train/ or test/ subfolders (folder.ts reads the split from them). */
+async function hasTestSplit(spec: string): Promise<boolean> {
+  const dir = spec.slice('folder:'.length).replace(/:(train|test)$/, '');
+  const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
+  return (await isDir(join(dir, 'train'))) || (await isDir(join(dir, 'test')));
 }
 
 export const cycleganFamily: ModelFamily<CycleganConfig> = {
@@ -67,7 +79,7 @@ export const cycleganFamily: ModelFamily<CycleganConfig> = {
     model.setTraining(false);
     try {
       for (const [direction, spec] of [['a2b', sources.a], ['b2a', sources.b]] as [Direction, string][]) {
-        const x = await testImages(spec, FIGURE_IMAGES);
+        const x = await figureImages(spec, FIGURE_IMAGES);
         const cells = translationFigure(model, x, direction, FIGURE_IMAGES);
         x.dispose();
         await writeImageGrid(join(info.dir, 'samples', `${direction}-${stepName(info.step)}.png`), cells, { cols: FIGURE_IMAGES, scale: 2 });

@@ -394,3 +394,28 @@ test('genlab translate --seed: with a style code, a2b draws its codes from the s
   assert.equal(bad.status, 2);
   assert.match(bad.stderr.trim(), /--seed/);
 });
+
+test('folder sets at 64 px without train/ and test/: the run trains and writes both grids from the folders\' own images (exit 0)', { timeout: 300_000 }, async () => {
+  const { default: sharp } = await import('sharp');
+  const { mkdirSync, existsSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'genlab-cyc-folder-'));
+  const rng = new Rng(3);
+  for (const d of ['a', 'b']) {
+    mkdirSync(join(dir, d));
+    for (let i = 0; i < 4; i++) {
+      const px = Buffer.from(rng.uniformArray(64 * 64 * 3).map((u) => Math.floor(255 * u)));
+      await sharp(px, { raw: { width: 64, height: 64, channels: 3 } }).png().toFile(join(dir, d, `${i}.png`));
+    }
+  }
+  const MAIN = join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
+  const run = join(dir, 'run');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'train', 'cyclegan', '--data-a', `folder:${join(dir, 'a')}`, '--data-b', `folder:${join(dir, 'b')}`,
+    '--g-channels', '4', '--res-blocks', '1', '--steps', '2', '--batch', '2', '--out', run], { encoding: 'utf8', env: { ...process.env, CI: '1', GENLAB_THREADS: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  for (const direction of ['a2b', 'b2a']) {
+    const f = join(run, 'samples', `${direction}-step-0000002.png`);
+    assert.ok(existsSync(f), f);
+    const m = await sharp(f).metadata();
+    assert.equal(m.width, 8 * 128 + 9 * 2, `${direction}: a row of 8 cells of 64 px at scale 2 (4 images)`);
+  }
+});
