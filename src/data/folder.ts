@@ -48,6 +48,11 @@ async function listDir(dir: string): Promise<{ images: string[]; dirs: string[] 
   return { images: images.sort(byName), dirs: dirs.sort(byName) };
 }
 
+/** Whether an image folder is split into train/ and test/ subfolders (either present counts). */
+export async function folderHasSplits(dir: string): Promise<boolean> {
+  return (await isDir(join(dir, 'train'))) || (await isDir(join(dir, 'test')));
+}
+
 /** Finds the image files of one split: [files, class names or undefined, label per file]. */
 async function findImages(dir: string, split: Split): Promise<{ files: string[]; labels?: number[]; classNames?: string[] }> {
   try {
@@ -58,8 +63,7 @@ async function findImages(dir: string, split: Split): Promise<{ files: string[];
     throw new UserError(`folder:${dir}: directory not found`);
   }
   let root = dir;
-  const hasSplits = (await isDir(join(dir, 'train'))) || (await isDir(join(dir, 'test')));
-  if (hasSplits) {
+  if (await folderHasSplits(dir)) {
     root = join(dir, split);
     if (!(await isDir(root))) throw new UserError(`folder:${dir}: has no '${split}' subfolder`);
   } else if (split === 'test') {

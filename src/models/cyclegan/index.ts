@@ -8,12 +8,13 @@
  * report shows the first and the last of them.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataShape, ModelFamily, RunConfig, TrainableModel } from '../../train/types.js';
 import type { ImageDataset } from '../../data/types.js';
 import { loadSource } from '../../data/load.js';
+import { folderHasSplits } from '../../data/folder.js';
 import { stepName } from '../../train/checkpoint_core.js';
 import { writeImageGrid } from '../../io/image_grid.js';
 import type { Rng } from '../../util/rng.js';
@@ -46,16 +47,14 @@ export function domainSources(config: RunConfig): { a: string; b: string } {
  * own first images, so that such a run does not fail at its first figure after training.
  */
 export async function figureImages(spec: string, n: number): Promise<tf.Tensor4D> {
-  const splitless = spec.startsWith('folder:') && !(await hasTestSplit(spec));
+  const splitless = spec.startsWith('folder:') && !(await folderHasSplits(folderDir(spec)));
   const ds = (await loadSource(splitless ? spec : testSpec(spec), { limit: n })) as ImageDataset;
   return tf.tensor4d(ds.pixels, [ds.n, ds.height, ds.width, ds.channels]);
 }
 
-/** Whether a folder: source has train/ or test/ subfolders (folder.ts reads the split from them). */
-async function hasTestSplit(spec: string): Promise<boolean> {
-  const dir = spec.slice('folder:'.length).replace(/:(train|test)$/, '');
-  const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
-  return (await isDir(join(dir, 'train'))) || (await isDir(join(dir, 'test')));
+/** The directory of a folder: source, without a :train or :test split suffix. */
+function folderDir(spec: string): string {
+  return spec.slice('folder:'.length).replace(/:(train|test)$/, '');
 }
 
 export const cycleganFamily: ModelFamily<CycleganConfig> = {
