@@ -10,23 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng.js';
 import { inferTopDown, type LatentHierarchy } from './top_down.js';
 
-export const ACTIVE_THRESHOLD = 0.01;
-
-/** Per dimension, the variance over rows of a row-major [n, d] table; and how many exceed `threshold`. */
-export function activeUnits(means: Float64Array, n: number, d: number, threshold = ACTIVE_THRESHOLD): { active: number; variances: Float64Array } {
-  const variances = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    let m = 0;
-    for (let r = 0; r < n; r++) m += means[r * d + j];
-    m /= n;
-    let v = 0;
-    for (let r = 0; r < n; r++) v += (means[r * d + j] - m) ** 2;
-    variances[j] = v / n;
-  }
-  let active = 0;
-  for (const v of variances) if (v > threshold) active++;
-  return { active, variances };
-}
+export { activeUnits, ACTIVE_THRESHOLD } from '../../math/active_units.js';
+import { activeUnits } from '../../math/active_units.js';
 
 /** E_q[z_i | x] per layer (bottom first), as [n, D_i] row-major tables, for x: [n, ...]. */
 export function posteriorMeans(h: LatentHierarchy, x: tf.Tensor, samples: number, rng: Rng, batch = 250): Float64Array[] {

@@ -17,7 +17,8 @@ import { Rng } from '../../util/rng.js';
 import { defaultConfig, defaultTraining, validateConfig, vaeConfigSchema } from './config.js';
 import type { VaeConfig } from './config.js';
 import { VaeModel } from './model.js';
-import { evaluateLikelihood } from './bounds.js';
+import { evaluateLikelihood, evaluationBatch } from './bounds.js';
+import { posteriorStats } from './posterior_stats.js';
 import { loadVaeRun } from './run.js';
 import { vaeReportSection } from './report.js';
 
@@ -52,13 +53,23 @@ function makeFamily(kind: 'vae' | 'ae'): ModelFamily<VaeConfig> {
     },
     /**
      * For `genlab eval RUN --metric elbo,iwae [--k 5000]`: test-set ELBO and IWAE_k in nats per
-     * example, bits per dimension from the IWAE bound, k and n. UserError for the autoencoder.
+     * example, bits per dimension from the IWAE bound, k and n; the ELBO's terms (rec = -elbo -
+     * kl_1, kl_1 in closed form) and the active units, keyed as the hierarchical VAE's layer 1.
+     * UserError for the autoencoder.
      */
     async likelihoodMetrics(model, dataset, opts) {
       if (!(model instanceof VaeModel)) throw new Error('likelihoodMetrics: not a VaeModel');
       if (model.config.kind !== 'vae') throw new UserError('elbo/iwae need a VAE run: an autoencoder has no likelihood');
       model.setTraining(false);
-      return evaluateLikelihood(model, dataset, { k: opts.k, n: opts.n, rng: opts.rng, onProgress: opts.onProgress });
+      const r = evaluateLikelihood(model, dataset, { k: opts.k, n: opts.n, rng: opts.rng, onProgress: opts.onProgress });
+      const x = evaluationBatch(dataset, r.n, model.config.binarize, opts.rng);
+      let stats;
+      try {
+        stats = posteriorStats(model, x);
+      } finally {
+        x.dispose();
+      }
+      return { ...r, rec: -r.elbo - stats.kl, kl: stats.kl, kl_1: stats.kl, active_1: stats.active };
     },
     reportSections: (runDir: string) => reportSections(runDir),
   };
