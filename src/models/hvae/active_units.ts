@@ -9,8 +9,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng.js';
 import { inferTopDown, type LatentHierarchy } from './top_down.js';
-
-export { activeUnits, ACTIVE_THRESHOLD } from '../../math/active_units.js';
 import { activeUnits } from '../../math/active_units.js';
 
 /** E_q[z_i | x] per layer (bottom first), as [n, D_i] row-major tables, for x: [n, ...]. */

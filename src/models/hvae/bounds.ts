@@ -18,7 +18,7 @@ import type { Rng } from '../../util/rng.js';
 import type { Dataset } from '../../data/types.js';
 import { UserError } from '../../util/errors.js';
 import { logSumExp } from '../../math/log_sum_exp.js';
-import { bitsPerDim, forEachEvaluationChunk } from '../vae/bounds.js';
+import { bitsPerDim, withEvaluationBatch, type EvaluationOptions } from '../vae/bounds.js';
 import { logNormalDiag, logStdNormal } from '../vae/elbo.js';
 import type { HvaeConfig } from './config.js';
 import type { DiagGaussian } from './merge.js';
@@ -126,17 +126,11 @@ export interface EvaluableHierarchy extends LatentHierarchy {
   readonly dim: number;
 }
 
-/** ELBO and IWAE_k on the first `n` examples of `dataset`, prepared as in training (binarised once with `rng`). */
-export function evaluateHierarchy(
-  model: EvaluableHierarchy,
-  dataset: Dataset,
-  opts: { k: number; n?: number; rng: Rng; rowBudget?: number; onProgress?: (done: number, total: number) => void },
-): HierarchyLikelihood {
-  const n = Math.min(opts.n ?? dataset.n, dataset.n);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`--n must be a whole number >= 1, got ${opts.n}`);
+/** ELBO and IWAE_k on the first `n` examples of `dataset` prepared as in training (binarised once with `rng`), or on `opts.batch`. */
+export function evaluateHierarchy(model: EvaluableHierarchy, dataset: Dataset, opts: EvaluationOptions): HierarchyLikelihood {
   const L = model.latentDims.length;
   const sum = { elbo: 0, iwae: 0, rec: 0, kl: new Array<number>(L).fill(0) };
-  forEachEvaluationChunk(dataset, n, model.config.binarize, opts, (xb, b) => {
+  const n = withEvaluationBatch(dataset, model.config.binarize, opts, (xb, b) => {
     const r = hierarchyBounds(model, xb, { k: opts.k, rng: opts.rng, rowBudget: opts.rowBudget });
     for (let i = 0; i < b; i++) {
       sum.elbo += r.elbo[i];

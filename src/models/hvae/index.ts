@@ -11,7 +11,7 @@
 import type { DataShape, ModelFamily, TrainableModel } from '../../train/types.js';
 import { Rng } from '../../util/rng.js';
 import { defaultTraining } from '../vae/config.js';
-import { evaluationBatch } from '../vae/bounds.js';
+import { evaluationBatch, evaluationCount } from '../vae/bounds.js';
 import { defaultConfig, hvaeConfigSchema, validateConfig, type HvaeConfig } from './config.js';
 import { HvaeModel } from './model.js';
 import { evaluateHierarchy } from './bounds.js';
@@ -47,10 +47,11 @@ export const hvaeFamily: ModelFamily<HvaeConfig> = {
   async likelihoodMetrics(model, dataset, opts) {
     if (!(model instanceof HvaeModel)) throw new Error('likelihoodMetrics: not an HvaeModel');
     model.setTraining(false);
-    const r = evaluateHierarchy(model, dataset, { k: opts.k, n: opts.n, rng: opts.rng, onProgress: opts.onProgress });
-    const x = evaluationBatch(dataset, r.n, model.config.binarize, opts.rng);
-    let active: number[];
+    // One binarised draw of the test set for the bounds and the active units.
+    const x = evaluationBatch(dataset, evaluationCount(dataset, opts.n), model.config.binarize, opts.rng);
+    let r, active: number[];
     try {
+      r = evaluateHierarchy(model, dataset, { k: opts.k, rng: opts.rng, batch: x, onProgress: opts.onProgress });
       active = activeUnitsPerLayer(model, x, ACTIVE_UNIT_SAMPLES, opts.rng);
     } finally {
       x.dispose();

@@ -100,10 +100,15 @@ export async function hvaeReportSections(runDir: string): Promise<string[]> {
     }
     // A quick bound for the report (the k = 5000 one is `genlab eval --metric elbo,iwae`).
     const n = Math.min(200, test.n);
-    const r = evaluateHierarchy(model, test, { k: 100, n, rng: new Rng(0) });
-    const x = evaluationBatch(test, n, model.config.binarize, new Rng(1));
-    const active = activeUnitsPerLayer(model, x, 10, new Rng(2));
-    x.dispose();
+    const rng = new Rng(0);
+    const x = evaluationBatch(test, n, model.config.binarize, rng);
+    let r, active: number[];
+    try {
+      r = evaluateHierarchy(model, test, { k: 100, rng, batch: x });
+      active = activeUnitsPerLayer(model, x, 10, rng);
+    } finally {
+      x.dispose();
+    }
     const terms = r.kl.map((v, i) => `KL<sub>${i + 1}</sub> ${v.toFixed(2)}`).join(', ');
     html.push(`<p>${heldOut ? 'Test' : 'Training-set (the source has no test split)'} bounds on ${n} ${esc(test.source)} examples: ELBO ${r.elbo.toFixed(2)} nats (reconstruction ${r.rec.toFixed(2)}, ${terms}), IWAE<sub>100</sub> ${r.iwae.toFixed(2)} nats (${r.bpd.toFixed(4)} bits/dim). Active units per layer (bottom first, of ${model.latentDims.join(', ')}): ${active.join(', ')}.</p>`);
     for (const f of figures) html.push(`<figure><img src="${esc(relative(runDir, f.path))}" width="360"><figcaption>${esc(f.title)}: ${esc(f.caption)}</figcaption></figure>`);

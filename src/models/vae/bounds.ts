@@ -165,21 +165,58 @@ export interface EvaluableVae extends LatentGaussianModel {
   readonly dim: number;
 }
 
+/** The number of examples to evaluate: `n` (default all of `dataset`), capped at the data set's size. */
+export function evaluationCount(dataset: Dataset, n?: number): number {
+  const count = Math.min(n ?? dataset.n, dataset.n);
+  if (!Number.isInteger(count) || count < 1) throw new UserError(`--n must be a whole number >= 1, got ${n}`);
+  return count;
+}
+
+/** Options of the test-set evaluations (this file's and the hierarchical VAE's). */
+export interface EvaluationOptions {
+  k: number;
+  n?: number;
+  rng: Rng;
+  rowBudget?: number;
+  /**
+   * The prepared examples (from `evaluationBatch`, [n, ...]) when the caller uses the same draw
+   * for more than the bounds; its owner disposes it. Without it the first n examples of the
+   * data set are prepared here with `rng`.
+   */
+  batch?: tf.Tensor;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs `each` over the evaluation examples: `opts.batch` when given, otherwise the first
+ * `opts.n` examples of `dataset` prepared as in training (binarised once with opts.rng).
+ * Returns the number of examples.
+ */
+export function withEvaluationBatch(
+  dataset: Dataset,
+  binarize: VaeConfig['binarize'],
+  opts: EvaluationOptions,
+  each: (xb: tf.Tensor, rows: number) => void,
+): number {
+  const own = opts.batch ? null : evaluationBatch(dataset, evaluationCount(dataset, opts.n), binarize, opts.rng);
+  const x = opts.batch ?? own!;
+  try {
+    forEachEvaluationChunk(x, opts, each);
+    return x.shape[0];
+  } finally {
+    own?.dispose();
+  }
+}
+
 /**
  * Test-set ELBO and IWAE_k (nats per example) and bits per dimension, on the first `n`
- * examples of `dataset` (default: all), prepared as in training (binarised once with `rng`).
+ * examples of `dataset` (default: all) prepared as in training, or on `opts.batch`.
  */
-export function evaluateLikelihood(
-  model: EvaluableVae,
-  dataset: Dataset,
-  opts: { k: number; n?: number; rng: Rng; rowBudget?: number; onProgress?: (done: number, total: number) => void },
-): LikelihoodResult {
+export function evaluateLikelihood(model: EvaluableVae, dataset: Dataset, opts: EvaluationOptions): LikelihoodResult {
   if (model.config.kind !== 'vae') throw new UserError('likelihood bounds need a VAE: the autoencoder has no q(z|x) or prior');
-  const n = Math.min(opts.n ?? dataset.n, dataset.n);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`--n must be a whole number >= 1, got ${opts.n}`);
   let elboSum = 0;
   let iwaeSum = 0;
-  forEachEvaluationChunk(dataset, n, model.config.binarize, opts, (xb, b) => {
+  const n = withEvaluationBatch(dataset, model.config.binarize, opts, (xb, b) => {
     const r = importanceBounds(model, xb, { k: opts.k, rng: opts.rng, rowBudget: opts.rowBudget });
     for (let i = 0; i < b; i++) {
       elboSum += r.elbo[i];
@@ -192,31 +229,25 @@ export function evaluateLikelihood(
 }
 
 /**
- * Prepares the first n examples of `dataset` as in training (binarised once with opts.rng) and
- * hands them to `each` in slices of as many rows as k importance samples allow within the row
- * budget (times 8), reporting progress after each slice. Disposes every slice and the batch.
+ * Hands the prepared examples x ([n, ...]) to `each` in slices of as many rows as k importance
+ * samples allow within the row budget (times 8), reporting progress after each slice. Disposes
+ * every slice; x stays with its owner.
  */
 export function forEachEvaluationChunk(
-  dataset: Dataset,
-  n: number,
-  binarize: VaeConfig['binarize'],
-  opts: { k: number; rng: Rng; rowBudget?: number; onProgress?: (done: number, total: number) => void },
+  x: tf.Tensor,
+  opts: { k: number; rowBudget?: number; onProgress?: (done: number, total: number) => void },
   each: (xb: tf.Tensor, rows: number) => void,
 ): void {
-  const x = evaluationBatch(dataset, n, binarize, opts.rng);
+  const n = x.shape[0];
   const step = Math.max(1, Math.floor((opts.rowBudget ?? 2048) / opts.k)) * 8;
-  try {
-    for (let start = 0; start < n; start += step) {
-      const b = Math.min(step, n - start);
-      const xb = tf.slice(x, start, b);
-      try {
-        each(xb, b);
-      } finally {
-        xb.dispose();
-      }
-      opts.onProgress?.(start + b, n);
+  for (let start = 0; start < n; start += step) {
+    const b = Math.min(step, n - start);
+    const xb = tf.slice(x, start, b);
+    try {
+      each(xb, b);
+    } finally {
+      xb.dispose();
     }
-  } finally {
-    x.dispose();
+    opts.onProgress?.(start + b, n);
   }
 }

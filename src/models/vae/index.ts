@@ -17,7 +17,7 @@ import { Rng } from '../../util/rng.js';
 import { defaultConfig, defaultTraining, validateConfig, vaeConfigSchema } from './config.js';
 import type { VaeConfig } from './config.js';
 import { VaeModel } from './model.js';
-import { evaluateLikelihood, evaluationBatch } from './bounds.js';
+import { evaluateLikelihood, evaluationBatch, evaluationCount } from './bounds.js';
 import { posteriorStats } from './posterior_stats.js';
 import { loadVaeRun } from './run.js';
 import { vaeReportSection } from './report.js';
@@ -61,10 +61,11 @@ function makeFamily(kind: 'vae' | 'ae'): ModelFamily<VaeConfig> {
       if (!(model instanceof VaeModel)) throw new Error('likelihoodMetrics: not a VaeModel');
       if (model.config.kind !== 'vae') throw new UserError('elbo/iwae need a VAE run: an autoencoder has no likelihood');
       model.setTraining(false);
-      const r = evaluateLikelihood(model, dataset, { k: opts.k, n: opts.n, rng: opts.rng, onProgress: opts.onProgress });
-      const x = evaluationBatch(dataset, r.n, model.config.binarize, opts.rng);
-      let stats;
+      // One binarised draw of the test set for the bounds and the ELBO's terms, so rec = -elbo - kl_1 holds per draw.
+      const x = evaluationBatch(dataset, evaluationCount(dataset, opts.n), model.config.binarize, opts.rng);
+      let r, stats;
       try {
+        r = evaluateLikelihood(model, dataset, { k: opts.k, rng: opts.rng, batch: x, onProgress: opts.onProgress });
         stats = posteriorStats(model, x);
       } finally {
         x.dispose();

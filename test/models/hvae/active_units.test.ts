@@ -1,24 +1,13 @@
-/** Active units (Burda et al. 2016): the variance over x of E_q[u | x], against hand-computed tables. */
+/** The hierarchy's posterior means E_q[z_i | x], whose variance over x counts active units, against the linear model's closed form. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { activeUnits, posteriorMeans } from '../../../src/models/hvae/active_units.js';
+import { posteriorMeans } from '../../../src/models/hvae/active_units.js';
 import { Rng } from '../../../src/util/rng.js';
 import { initBackend } from '../../../src/backend/index.js';
 import { LinearGaussianHierarchy } from './linear_gaussian.js';
 
 await initBackend({ backend: 'cpu' });
-
-test('variance per dimension over the rows (divided by n) and the count above 0.01', () => {
-  // 4 rows x 3 dims: dim 0 varies by +-0.2 (variance 0.04), dim 1 by +-0.05 (0.0025), dim 2 constant.
-  const t = Float64Array.from([0.2, 1.05, 3, -0.2, 0.95, 3, 0.2, 1.05, 3, -0.2, 0.95, 3]);
-  const r = activeUnits(t, 4, 3);
-  assert.ok(Math.abs(r.variances[0] - 0.04) < 1e-12);
-  assert.ok(Math.abs(r.variances[1] - 0.0025) < 1e-12);
-  assert.equal(r.variances[2], 0);
-  assert.equal(r.active, 1);
-  assert.equal(activeUnits(t, 4, 3, 0.001).active, 2);
-});
 
 test('E_q[z_1 | x] below the top averages mu_q over the draws above: the linear model\'s in closed form', () => {
   // q(z_2) = N(m2, v2), q(z_1 | z_2) = merge(N(m1, v1), N(a z_2 + c, s1)): E[z_1] = vq (m1 / v1 + (a m2 + c) / s1), vq = 1 / (1/v1 + 1/s1).

@@ -9,7 +9,7 @@ import { initBackend } from '../../../src/backend/index.js';
 import { Rng } from '../../../src/util/rng.js';
 import { loadSource, Batcher } from '../../../src/data/index.js';
 import { vaeFamily, VaeModel } from '../../../src/models/vae/index.js';
-import { evaluateLikelihood } from '../../../src/models/vae/bounds.js';
+import { evaluateLikelihood, evaluationBatch } from '../../../src/models/vae/bounds.js';
 import type { DataShape } from '../../../src/train/types.js';
 import { adamContext } from './helpers.js';
 
@@ -42,6 +42,14 @@ test('a short seeded VAE run on mnist lowers the test negative ELBO', async () =
   // An untrained decoder gives ~ 784 ln 2 = 543 nats; a few hundred steps reach well below 200.
   assert.ok(before < -500, `initial test ELBO ${before}`);
   assert.ok(after > -175, `test ELBO after 300 steps ${after} (train loss ${last})`);
+  // The same draw handed in as opts.batch gives the same bound, and stays with its owner.
+  const tensors = tf.memory().numTensors;
+  const rng2 = new Rng(2);
+  const x = evaluationBatch(testSet, testSet.n, 'dynamic', rng2);
+  assert.equal(evaluateLikelihood(model, testSet, { k: 1, rng: rng2, batch: x }).elbo, after);
+  assert.equal(x.isDisposed, false);
+  x.dispose();
+  assert.equal(tf.memory().numTensors, tensors);
   adam.dispose();
   model.dispose();
 });
