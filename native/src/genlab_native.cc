@@ -18,9 +18,6 @@
 #include <node_api.h>
 #include <pthread.h>
 
-#include <immintrin.h>
-
-#include <cmath>
 #include <csignal>
 
 #include <algorithm>
@@ -522,59 +519,6 @@ napi_value Conv(napi_env env, napi_callback_info info) {
 
 
 // ---------------------------------------------------------------------------------------------
-// Element-wise exp and log1p. tfjs-wasm computes them one scalar libm call at a time (mlp-vae's
-// 100k-element exp took ~1.2 ms per step); glibc's vector math library (libmvec, part of libc6)
-// has AVX2 versions, 8 lanes per call, within 4 ulp of the scalar functions.
-
-extern "C" __m256 _ZGVdN8v_expf(__m256);
-extern "C" __m256 _ZGVdN8v_log1pf(__m256);
-
-enum UnaryOp { kExp = 0, kLog1p = 1 };
-
-__attribute__((target("avx2,fma"))) void UnaryAvx2(int op, const float* x, float* y, int64_t n) {
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 v = _mm256_loadu_ps(x + i);
-    _mm256_storeu_ps(y + i, op == kExp ? _ZGVdN8v_expf(v) : _ZGVdN8v_log1pf(v));
-  }
-  if (i < n) {  // the tail through the same vector functions, so every element rounds alike
-    float in[8] = {0, 0, 0, 0, 0, 0, 0, 0}, out[8];
-    std::memcpy(in, x + i, sizeof(float) * (n - i));
-    const __m256 v = _mm256_loadu_ps(in);
-    _mm256_storeu_ps(out, op == kExp ? _ZGVdN8v_expf(v) : _ZGVdN8v_log1pf(v));
-    std::memcpy(y + i, out, sizeof(float) * (n - i));
-  }
-}
-
-void UnaryScalar(int op, const float* x, float* y, int64_t n) {
-  for (int64_t i = 0; i < n; i++) y[i] = op == kExp ? std::exp(x[i]) : std::log1p(x[i]);
-}
-
-// unary(heap, op, xOff, yOff, count): y = exp(x) (op 0) or log1p(x) (op 1), float32; y may be x.
-napi_value Unary(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  CHECK_NAPI(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 5) return Throw(env, "unary: expected 5 arguments");
-  Heap heap;
-  if (!GetHeap(env, argv[0], &heap)) return Throw(env, "unary: argument 0 must be a Uint8Array over the heap");
-  int64_t v[4];
-  for (int i = 0; i < 4; i++)
-    if (!GetInt64(env, argv[i + 1], &v[i])) return Throw(env, "unary: integer arguments expected");
-  if (v[0] != kExp && v[0] != kLog1p) return Throw(env, "unary: op must be 0 (exp) or 1 (log1p)");
-  const float* x = At(heap, v[1], v[3]);
-  float* y = At(heap, v[2], v[3]);
-  if (!x || !y) return Throw(env, "unary: operand outside the heap");
-  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (avx2) {
-    UnaryAvx2(static_cast<int>(v[0]), x, y, v[3]);
-  } else {
-    UnaryScalar(static_cast<int>(v[0]), x, y, v[3]);
-  }
-  return nullptr;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Threads, configuration, description
 
 void ApplyThreads(int n) {
@@ -672,7 +616,6 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv", nullptr, Conv, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setParallelMin", nullptr, SetParallelMin, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setConvImpl", nullptr, SetConvImpl, nullptr, nullptr, nullptr, napi_default, nullptr},

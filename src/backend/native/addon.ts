@@ -31,8 +31,6 @@ export interface NativeAddon {
    * SH, SW, DH, DW, padTop, padLeft, padBottom, padRight]; NHWC activations, [KH, KW, Ci, Co] filters.
    */
   conv(heap: Uint8Array, kind: 0 | 1 | 2, geom: number[], off0: number, off1: number, offOut: number): void;
-  /** y = exp(x) (op 0) or log1p(x) (op 1) over `count` floats, vectorised (glibc's libmvec). Absent from older builds. */
-  unary?(heap: Uint8Array, op: 0 | 1, xOff: number, yOff: number, count: number): void;
   setThreads(n: number): void;
   /**
    * Multiply-adds from which a product (gemm) or convolution (conv) runs on every thread rather

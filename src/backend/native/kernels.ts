@@ -1,6 +1,6 @@
 /**
  * Native kernels for the wasm backend: BatchMatMul, Conv2D, Conv2DBackpropInput (also the
- * forward pass of conv2dTranspose), Conv2DBackpropFilter, Exp and Log1p through genlab's addon, in place on
+ * forward pass of conv2dTranspose) and Conv2DBackpropFilter through genlab's addon, in place on
  * the wasm heap: inputs are read where the tensors live and outputs are allocated with the
  * backend's makeOutput and written there, so no tensor is copied in or out.
  *
@@ -10,7 +10,7 @@
  * while inactive, goes to the kernel that was registered before, so switching is free.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, broadcast_util, util, BatchMatMul, Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput, Exp, Log1p } from '@tensorflow/tfjs-core';
+import { backend_util, broadcast_util, util, BatchMatMul, Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapKernelsFor } from '../wasm/heap_kernels.js';
 import type { NativeAddon } from './addon.js';
@@ -23,7 +23,7 @@ type WasmBackend = tf.KernelBackend & {
 let addon: NativeAddon | null = null;
 let active = false;
 /** Native calls made since load (tests check that the native path really ran). */
-export const nativeCalls = { gemm: 0, conv: 0, unary: 0 };
+export const nativeCalls = { gemm: 0, conv: 0 };
 
 let view: Uint8Array | null = null;
 
@@ -146,23 +146,7 @@ const conv2dBackpropFilter: KernelFunc = (args) => {
   return dw;
 };
 
-/** Exp (op 0) and Log1p (op 1) on float32 tensors; other dtypes and older addons go to the pack. */
-function unaryKernel(name: string, op: 0 | 1): KernelFunc {
-  return (args) => {
-    const { inputs, backend } = args;
-    const { x } = inputs as { x: TensorInfo };
-    if (!active || !addon!.unary || x.dtype !== 'float32' || util.sizeFromShape(x.shape) === 0) return prev(name)(args);
-    const wb = backend as WasmBackend;
-    const y = wb.makeOutput(x.shape, 'float32');
-    addon!.unary(heapOf(wb), op, offsetOf(wb, x), offsetOf(wb, y), util.sizeFromShape(x.shape));
-    nativeCalls.unary++;
-    return y;
-  };
-}
-
 const NATIVE: [string, KernelFunc][] = [
-  [Exp, unaryKernel(Exp, 0)],
-  [Log1p, unaryKernel(Log1p, 1)],
   [BatchMatMul, batchMatMul],
   [Conv2D, conv2d],
   [Conv2DBackpropInput, conv2dBackpropInput],
