@@ -36,7 +36,8 @@ export interface InitBackendOptions {
   /**
    * Native matrix products and convolutions for the wasm backend where the platform has them
    * (Node with genlab's addon built): auto uses them when present, on requires them, off keeps
-   * the wasm path. Default: GENLAB_NATIVE, else auto. Their threads are the wasm backend's.
+   * the wasm path. Default: GENLAB_NATIVE, else auto. When they serve, they get `threads` and
+   * the wasm module one (see initBackend).
    */
   native?: NativeChoice;
 }
@@ -51,6 +52,8 @@ export interface BackendPlatform {
   startNative(): Promise<boolean>;
   /** Switches native kernels for the current backend on or off (Node: backend/native); throws when `on` cannot be met. */
   enableNativeKernels?(mode: NativeChoice | undefined, threads: number): { active: boolean; description: string };
+  /** Whether native kernels would serve the wasm backend under `mode` (asked before the wasm module starts). */
+  nativeKernelsAvailable?(mode: NativeChoice | undefined): boolean;
 }
 
 const isolated = (): boolean => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
@@ -101,9 +104,22 @@ function silenceCpuBanner(): void {
 }
 
 export async function initBackend(opts: InitBackendOptions = {}): Promise<BackendInfo> {
-  const info = await startBackend(opts);
-  if (platform.enableNativeKernels && (info.name === 'wasm' || opts.native === 'on')) info.native = platform.enableNativeKernels(opts.native, info.threads);
+  const wanted = clampThreads(opts.threads ?? platform.defaultThreads());
+  // With native kernels, the products and convolutions take every thread and the wasm module
+  // runs one: its pool's spinning workers would compete with theirs for the cores (measured on
+  // 2 cores, ms per step, wasm 1 + native 2 against wasm 2 + native 2: mlp-vae 16-21 / 23-25,
+  // dcgan 136-141 / 140-157, conv-ae 79-81 / 85-88, unet-ddpm 495-564 / 499-537).
+  const nativeServes = opts.backend !== 'cpu' && opts.backend !== 'node' && platform.nativeKernelsAvailable?.(opts.native) === true;
+  const info = await startBackend({ ...opts, threads: nativeServes ? 1 : wanted });
+  if (platform.enableNativeKernels && (info.name === 'wasm' || opts.native === 'on')) {
+    info.native = platform.enableNativeKernels(opts.native, nativeServes ? wanted : info.threads);
+  }
   return info;
+}
+
+/** Threads pay on convolutions (XNNPACK splits each across them); at most 8. */
+function clampThreads(n: number): number {
+  return Math.max(1, Math.min(8, Number.isFinite(n) ? Math.floor(n) : 1));
 }
 
 async function startBackend(opts: InitBackendOptions): Promise<BackendInfo> {
@@ -118,8 +134,7 @@ async function startBackend(opts: InitBackendOptions): Promise<BackendInfo> {
     if (choice === 'node') throw new UserError("--backend node: @tensorflow/tfjs-node cannot be imported (install it, or use --backend wasm)");
   }
   if (choice === 'wasm' || choice === 'auto') {
-    // Threads pay on convolutions (XNNPACK splits each across them); at most 8.
-    const wanted = Math.max(1, Math.min(8, opts.threads ?? platform.defaultThreads()));
+    const wanted = clampThreads(opts.threads ?? platform.defaultThreads());
     let ok = false;
     let threads = 1;
     if (wasmStarted === null && wanted > 1 && (await platform.startThreadedWasm(wanted))) {

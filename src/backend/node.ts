@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendPlatform } from './core.js';
 import { startThreadedWasm } from './wasm_threads.js';
-import { enableNative, describeNative } from './native/index.js';
+import { enableNative, describeNative, nativeAvailable } from './native/index.js';
 import { enableRelaxedSimd } from './wasm/relaxed_simd_node.js';
 
 // genlab's wasm module uses relaxed-SIMD multiply-adds where this Node validates them (Node 20:
@@ -35,4 +35,5 @@ export const nodePlatform: BackendPlatform = {
     const s = enableNative({ mode, threads });
     return { active: s.active, description: describeNative(s) };
   },
+  nativeKernelsAvailable: (mode) => nativeAvailable(mode),
 };

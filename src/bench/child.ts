@@ -4,7 +4,7 @@
  * prints one JSON line, a ChildResult. Used by compare.ts.
  */
 import { initBackend, describeBackend } from '../backend/index.js';
-import { enableNative, describeNative, type NativeMode } from '../backend/native/index.js';
+import { nativeStatus, describeNative, type NativeMode } from '../backend/native/index.js';
 import { WORKLOADS } from './workloads/index.js';
 import { timeWorkload } from './run.js';
 import { countStepFlops } from './flops.js';
@@ -31,9 +31,9 @@ export interface ChildResult {
 }
 
 export async function runChild(o: ChildOptions): Promise<ChildResult> {
-  const info = await initBackend({ backend: 'wasm', threads: o.threads });
-  const native = enableNative({ mode: o.native, threads: info.threads });
-  const out: ChildResult = { backend: describeBackend(info), native: describeNative(native), nativeActive: native.active, threads: info.threads, workloads: {} };
+  const info = await initBackend({ backend: 'wasm', threads: o.threads, native: o.native });
+  const native = nativeStatus();
+  const out: ChildResult = { backend: describeBackend(info), native: describeNative(native), nativeActive: native.active, threads: native.active ? native.threads : info.threads, workloads: {} };
   for (const spec of WORKLOADS.filter((w) => o.workloads.includes(w.name))) {
     const r = await timeWorkload(spec, { steps: o.steps, warmup: o.warmup, profile: false });
     const row: ChildResult['workloads'][string] = { params: r.params, median_ms: r.median_ms, min_ms: r.min_ms, ...(r.error ? { error: r.error } : {}) };

@@ -7,6 +7,10 @@
  * why, only when the addon is not built (and then failed under GENLAB_NATIVE=on).
  */
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, describeBackend } from '../../src/backend/index.js';
@@ -124,6 +128,47 @@ test('native BatchMatMul equals cpu: every transpose, batches, broadcast batches
   await checked('matmul [2,3,5,7]^T x [2,3,5,4]', [rand([2, 3, 5, 7]), rand([2, 3, 5, 4])], (a, b) => tf.matMul(a as tf.Tensor4D, b as tf.Tensor4D, true, false), 'gemm');
 });
 
+test('split products (slabs of C on 2 and 3 threads: columns, rows, batch entries, uneven and empty slabs) equal cpu', async (t) => {
+  if (skipUnlessBuilt(t)) return;
+  if (!addon!.setParallelMin) assert.fail('the addon has no setParallelMin: rebuild it (node scripts/build-native.mjs)');
+  const splitChecked = async (label: string, threads: number, inputs: { shape: number[]; values: Float32Array }[], f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => {
+    const [cpu] = await runOn('cpu', inputs, f);
+    await initBackend({ backend: 'wasm', native: 'on' });
+    enableNative({ mode: 'on', threads });
+    addon!.setParallelMin!(2 ** 52, 2 ** 52, 0); // every product split, none on the library's pool
+    assert.equal(addon!.info().threads, threads);
+    const calls = nativeCalls.gemm;
+    const native = tf.tidy(() => f(tf.tensor(inputs[0].values, inputs[0].shape), tf.tensor(inputs[1].values, inputs[1].shape)).dataSync().slice());
+    assert.ok(nativeCalls.gemm > calls, `${label}: ran natively`);
+    assert.ok(relErr(native, cpu) < 1e-4, `${label}: relative error ${relErr(native, cpu)}`);
+  };
+  try {
+    for (const threads of [2, 3]) {
+      // [m, n]: n >= m splits columns on multiples of 16 (20: 16 + 4; 8: one slab, the others
+      // empty; 100: 48 + 48 + 4 on 3); m > n splits rows on multiples of 8 (37: 16 + 21 or 8 + 16 + 13).
+      for (const [m, n] of [[5, 20], [8, 8], [3, 100], [37, 5], [64, 33]]) {
+        for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+          for (const [batchA, batchB] of [[1, 1], [3, 3], [3, 1], [1, 4]]) {
+            const k = 7;
+            const a = rand(ta ? [batchA, k, m] : [batchA, m, k]);
+            const b = rand(tb ? [batchB, n, k] : [batchB, k, n]);
+            await splitChecked(`split ${threads} threads [${batchA},${m},${k}] x [${batchB},${k},${n}] ta=${ta} tb=${tb}`, threads, [a, b], (at, bt) => tf.matMul(at as tf.Tensor3D, bt as tf.Tensor3D, ta, tb));
+          }
+        }
+      }
+      // A dense layer's three products at mlp-vae's sizes.
+      const x = rand([128, 784]);
+      const w = rand([784, 512]);
+      const g = rand([128, 512]);
+      await splitChecked(`split ${threads} threads forward`, threads, [x, w], (xt, wt) => tf.matMul(xt as tf.Tensor2D, wt as tf.Tensor2D));
+      await splitChecked(`split ${threads} threads dW`, threads, [x, g], (xt, gt) => tf.matMul(xt as tf.Tensor2D, gt as tf.Tensor2D, true, false));
+      await splitChecked(`split ${threads} threads dX`, threads, [g, w], (gt, wt) => tf.matMul(gt as tf.Tensor2D, wt as tf.Tensor2D, false, true));
+    }
+  } finally {
+    addon!.setParallelMin(DEFAULT_PARALLEL_MIN.gemm, DEFAULT_PARALLEL_MIN.conv, DEFAULT_PARALLEL_MIN.split);
+  }
+});
+
 test('dense and conv layer gradients through native kernels equal cpu (a small training graph)', async (t) => {
   if (skipUnlessBuilt(t)) return;
   const x = rand([4, 12, 12, 3]);
@@ -200,19 +245,39 @@ test('setParallelMin: products and convolutions below the default sizes, run on 
       assert.equal(addon!.info().threads, 2, `${label}: two threads`);
       assert.ok(relErr(native, cpu) < 1e-4, `${label}: relative error ${relErr(native, cpu)}`);
     } finally {
-      addon!.setParallelMin(DEFAULT_PARALLEL_MIN.gemm, DEFAULT_PARALLEL_MIN.conv);
+      addon!.setParallelMin(DEFAULT_PARALLEL_MIN.gemm, DEFAULT_PARALLEL_MIN.conv, DEFAULT_PARALLEL_MIN.split);
     }
   }
 });
 
-test('GENLAB_NATIVE_PARALLEL_MIN: two integers, else a UserError naming it', () => {
+test('threads: with native kernels the wasm module runs one and the addon all of them; without, the wasm module all', async (t) => {
+  if (skipUnlessBuilt(t)) return;
+  // A fresh process each: the wasm module's threads are fixed when it first starts.
+  const line = (native: 'on' | 'off') => {
+    const code = `const { initBackend, describeBackend } = await import(${JSON.stringify(new URL('../../src/backend/index.ts', import.meta.url).href)}); console.log(describeBackend(await initBackend({ backend: 'wasm', threads: 2, native: '${native}' })));`;
+    const env: NodeJS.ProcessEnv = { ...process.env, GENLAB_NATIVE: '' };
+    delete env.NODE_TEST_CONTEXT; // else the child reports to this test runner
+    const dir = mkdtempSync(join(tmpdir(), 'genlab-threads-'));
+    writeFileSync(join(dir, 'start.mts'), code);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'start.mts')], { encoding: 'utf8', env });
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.status, 0, r.stderr.split('\n').filter((l) => /Error/.test(l) && l.length < 400).join(' / '));
+    return r.stdout.trim();
+  };
+  assert.match(line('on'), /^backend wasm \(genlab kernel pack, simd, 1 thread\); native kernels: .*, 2 threads$/);
+  assert.match(line('off'), /^backend wasm \(genlab kernel pack, simd, 2 threads\); native kernels off \(--native off\)$/);
+});
+
+test('GENLAB_NATIVE_PARALLEL_MIN: two or three integers, else a UserError naming it', () => {
   const saved = process.env.GENLAB_NATIVE_PARALLEL_MIN;
   try {
     delete process.env.GENLAB_NATIVE_PARALLEL_MIN;
     assert.equal(parallelMinFromEnv(), undefined);
     process.env.GENLAB_NATIVE_PARALLEL_MIN = '16777216, 0';
-    assert.deepEqual(parallelMinFromEnv(), { gemm: 16777216, conv: 0 });
-    for (const bad of ['16777216', '1,2,3', 'a,b', '-1,5', '1.5,2']) {
+    assert.deepEqual(parallelMinFromEnv(), { gemm: 16777216, conv: 0, split: DEFAULT_PARALLEL_MIN.split });
+    process.env.GENLAB_NATIVE_PARALLEL_MIN = '1,2,3';
+    assert.deepEqual(parallelMinFromEnv(), { gemm: 1, conv: 2, split: 3 });
+    for (const bad of ['16777216', '1,2,3,4', 'a,b', '-1,5', '1.5,2', '1,2,-3']) {
       process.env.GENLAB_NATIVE_PARALLEL_MIN = bad;
       assert.throws(() => parallelMinFromEnv(), (e: unknown) => e instanceof UserError && /GENLAB_NATIVE_PARALLEL_MIN/.test((e as Error).message), bad);
     }

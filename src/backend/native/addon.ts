@@ -36,7 +36,7 @@ export interface NativeAddon {
    * Multiply-adds from which a product (gemm) or convolution (conv) runs on every thread rather
    * than one (defaults 2^26 and 2^25; for measurements). Absent from older builds.
    */
-  setParallelMin?(gemmMacs: number, convMacs: number): void;
+  setParallelMin?(gemmMacs: number, convMacs: number, splitMacs?: number): void;
   /** 0: oneDNN with the measured exceptions (the default), 1: im2col + sgemm always, 2: oneDNN always. */
   setConvImpl(impl: 0 | 1 | 2): void;
   /** With both libraries built in: 0 dnnl_sgemm (default), 1 OpenBLAS. */

@@ -1,13 +1,14 @@
 /**
  * Native kernels for the wasm backend (Node only): `--native auto|on|off`, GENLAB_NATIVE, or
- * the API. After the wasm backend has started with the kernel pack:
+ * the API. initBackend switches them on itself:
  *
- *   const info = await initBackend({ backend: 'wasm', threads: 2 });
- *   const native = enableNative({ mode: 'auto', threads: info.threads });
- *   console.log(describeNative(native));   // "native kernels: oneDNN 2.6.3 (products, convolutions), 2 threads"
+ *   const info = await initBackend({ backend: 'wasm', threads: 2, native: 'auto' });
+ *   console.log(describeBackend(info));
+ *   // "backend wasm (genlab kernel pack, simd, 1 thread); native kernels: oneDNN 2.6.3 (products, convolutions), 2 threads"
  *
  * auto uses the addon when it was built and the backend is wasm; on requires it (a UserError
- * saying why not otherwise); off keeps the wasm path. The addon's threads follow genlab's.
+ * saying why not otherwise); off keeps the wasm path. When they serve, the addon gets genlab's
+ * threads and the wasm module one (core.ts says why); enableNative switches them later.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../../util/errors.js';
@@ -44,23 +45,33 @@ export function nativeModeFromEnv(): NativeMode | undefined {
   return v as NativeMode;
 }
 
-/** The addon's defaults: products (gemm) and convolutions of at least this many multiply-adds use every thread. */
-export const DEFAULT_PARALLEL_MIN = { gemm: 2 ** 26, conv: 2 ** 25 };
+/**
+ * The addon's defaults: products (gemm) and convolutions of at least this many multiply-adds use
+ * every thread of the library's pool; smaller products of at least `split` are cut into one slab
+ * per thread, each on its own thread (the addon's SplitGemm).
+ */
+export const DEFAULT_PARALLEL_MIN = { gemm: 2 ** 26, conv: 2 ** 25, split: 2 ** 20 };
 
 /**
- * GENLAB_NATIVE_PARALLEL_MIN=GEMM,CONV (multiply-adds), checked; undefined when unset. For
+ * GENLAB_NATIVE_PARALLEL_MIN=GEMM,CONV[,SPLIT] (multiply-adds), checked; undefined when unset. For
  * measuring the one-thread/all-threads switch on a given machine (it reaches the fresh
  * processes `bench --reference` starts, which no flag does): waking the second thread costs
  * more than it saves below some size, and where that size lies depends on how idle the cores are.
  */
-export function parallelMinFromEnv(): { gemm: number; conv: number } | undefined {
+export function parallelMinFromEnv(): typeof DEFAULT_PARALLEL_MIN | undefined {
   const v = process.env.GENLAB_NATIVE_PARALLEL_MIN;
   if (v === undefined || v === '') return undefined;
   const parts = v.split(',').map((x) => Number(x.trim()));
-  if (parts.length !== 2 || parts.some((x) => !Number.isInteger(x) || x < 0)) {
-    throw new UserError(`GENLAB_NATIVE_PARALLEL_MIN: '${v}' is not two non-negative integers GEMM,CONV (multiply-adds)`);
+  if (parts.length < 2 || parts.length > 3 || parts.some((x) => !Number.isInteger(x) || x < 0)) {
+    throw new UserError(`GENLAB_NATIVE_PARALLEL_MIN: '${v}' is not two or three non-negative integers GEMM,CONV[,SPLIT] (multiply-adds)`);
   }
-  return { gemm: parts[0], conv: parts[1] };
+  return { gemm: parts[0], conv: parts[1], split: parts[2] ?? DEFAULT_PARALLEL_MIN.split };
+}
+
+/** Whether enableNative under `mode` (default GENLAB_NATIVE, else auto) would switch native kernels on: not off, and the addon loads. */
+export function nativeAvailable(mode?: NativeMode): boolean {
+  if ((mode ?? nativeModeFromEnv() ?? 'auto') === 'off') return false;
+  return loadAddon().addon !== undefined;
 }
 
 /**
@@ -86,7 +97,7 @@ export function enableNative(opts: NativeOptions = {}): NativeStatus {
   if (!addon) return fail(`the native addon is ${reason}`);
   installNativeKernels(addon);
   addon.setThreads(threads);
-  addon.setParallelMin?.(parallelMin.gemm, parallelMin.conv);
+  addon.setParallelMin?.(parallelMin.gemm, parallelMin.conv, parallelMin.split);
   setNativeActive(true);
   status = { mode, active: true, threads, addon: addon.info() };
   return status;
