@@ -12,6 +12,7 @@
       "sources": ["src/genlab_native.cc"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-O3", "-std=c++17", "-fexceptions", "-fno-math-errno"],
+      "libraries": ["-lmvec"],
       "conditions": [
         ["genlab_openblas==1", { "defines": ["GENLAB_HAVE_OPENBLAS"], "libraries": ["-lopenblas"] }],
         ["genlab_dnnl==1", { "defines": ["GENLAB_HAVE_DNNL"], "libraries": ["-ldnnl", "-fopenmp"], "cflags_cc": ["-fopenmp"] }]

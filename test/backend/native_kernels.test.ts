@@ -17,6 +17,9 @@ import { initBackend, describeBackend } from '../../src/backend/index.js';
 import { loadAddon } from '../../src/backend/native/addon.js';
 import { enableNative, describeNative, nativeCalls, nativeStatus, parallelMinFromEnv, DEFAULT_PARALLEL_MIN } from '../../src/backend/native/index.js';
 import { UserError } from '../../src/util/errors.js';
+import { ADAM_UPDATE, adamUpdateConfigs, type AdamStep } from '../../src/backend/kernels/adam_update.js';
+import { registerOnce } from '../../src/backend/kernels/register.js';
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { relErr, onBoth, runOn, rand, convCases, transposeCases, matMulCases, type Pad } from './kernel_grid.js';
 
 const { addon, reason } = loadAddon();
@@ -35,7 +38,7 @@ async function checked(
   label: string,
   inputs: { shape: number[]; values: Float32Array }[],
   f: (...t: tf.Tensor[]) => tf.Tensor,
-  kind: 'conv' | 'gemm',
+  kind: 'conv' | 'gemm' | 'unary',
 ): Promise<void> {
   const calls = nativeCalls[kind];
   const [cpu, native, leaked] = await onBoth(inputs, f, 'on');
@@ -166,6 +169,81 @@ test('split products (slabs of C on 2 and 3 threads: columns, rows, batch entrie
     }
   } finally {
     addon!.setParallelMin(DEFAULT_PARALLEL_MIN.gemm, DEFAULT_PARALLEL_MIN.conv, DEFAULT_PARALLEL_MIN.split);
+  }
+});
+
+/** Element by element: NaN where cpu has NaN, equal infinities and zeros, else relative error below 1e-5. */
+function assertElementwiseClose(label: string, got: Float32Array, want: Float32Array): void {
+  assert.equal(got.length, want.length, label);
+  for (let i = 0; i < want.length; i++) {
+    const [g, w] = [got[i], want[i]];
+    if (Number.isNaN(w) || !Number.isFinite(w) || w === 0) {
+      assert.ok(Object.is(g, w) || (Number.isNaN(w) && Number.isNaN(g)) || (w === 0 && g === 0), `${label}[${i}]: ${g} vs ${w}`);
+    } else {
+      assert.ok(Math.abs(g - w) <= 1e-5 * Math.abs(w), `${label}[${i}]: ${g} vs ${w} (relative ${Math.abs(g - w) / Math.abs(w)})`);
+    }
+  }
+}
+
+test('native Exp and Log1p equal cpu element by element: vector bodies, tails, over- and underflow, NaN, infinities', async (t) => {
+  if (skipUnlessBuilt(t)) return;
+  // exp: e^-20..e^20 and beyond float32's range both ways; log1p: (-1, 30], tiny arguments where
+  // log1p(x) ~ x must keep its relative accuracy, -1 (-Infinity) and below (NaN).
+  const special = { exp: [0, -0, 1, -1, 88.5, 89, -87, -104, -200, Infinity, -Infinity, NaN], log1p: [0, 1e-8, -1e-8, 1e-30, -0.5, -1, -2, 1e30, Infinity, NaN] };
+  for (const [name, op, values] of [['exp', tf.exp, (u: number) => 40 * u - 20], ['log1p', tf.log1p, (u: number) => Math.exp(5 * u) * 1.001 - 1]] as const) {
+    for (const n of [1, 7, 8, 9, 1000, 100003]) {
+      const u = rand([n]).values;
+      const x = Float32Array.from(u, (g) => values(1 / (1 + Math.exp(-g))));
+      const extra = special[name];
+      if (n >= extra.length) x.set(extra, n - extra.length);
+      const calls = nativeCalls.unary;
+      const [cpu] = await runOn('cpu', [{ shape: [n], values: x }], (a) => op(a));
+      const [native, leaked] = await runOn('wasm', [{ shape: [n], values: x }], (a) => op(a), 'on');
+      assert.ok(nativeCalls.unary > calls, `${name} n=${n}: ran natively`);
+      assert.equal(leaked, 0, `${name} n=${n}: no buffers left behind`);
+      assertElementwiseClose(`${name} n=${n}`, native, cpu);
+    }
+  }
+  // In a graph: exp's gradient is exp itself (dy exp(x)), log1p's 1 / (1 + x).
+  await checked('grad of sum(log1p(exp(x)))', [rand([3, 50])], (x) => tf.grad((v: tf.Tensor) => tf.sum(tf.log1p(tf.exp(v))))(x), 'unary');
+});
+
+test("native Adam update equals the pack's (JS loop on cpu, wasm heap kernel): vector tails, split over 2 and 3 threads, steps 1 and 1000", async (t) => {
+  if (skipUnlessBuilt(t)) return;
+  if (!addon!.adam) assert.fail('the addon has no adam: rebuild it (node scripts/build-native.mjs)');
+  registerOnce(adamUpdateConfigs);
+  const update = (inputs: { shape: number[]; values: Float32Array }[], s: AdamStep) => tf.tidy(() => {
+    const [p, g, m, v] = inputs.map((i) => tf.tensor(i.values, i.shape));
+    const outs = tf.engine().runKernel(ADAM_UPDATE, { p, g, m, v }, s as unknown as NamedAttrMap) as tf.Tensor[];
+    return outs.map((o) => o.dataSync().slice() as Float32Array);
+  });
+  for (const threads of [2, 3]) {
+    for (const n of [1, 7, 16, 17, 1000, 32768, 100003]) {
+      for (const step of [1, 1000]) {
+        const s: AdamStep = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, c1: 1 - 0.9 ** step, c2: 1 - 0.999 ** step };
+        const [p, g, m] = [rand([n]), rand([n]), rand([n])];
+        const v = { shape: [n], values: Float32Array.from(rand([n]).values, (x) => x * x) };
+        await initBackend({ backend: 'cpu' });
+        const want = update([p, g, m, v], s);
+        await initBackend({ backend: 'wasm', native: 'off' });
+        const wasm = update([p, g, m, v], s);
+        await initBackend({ backend: 'wasm', native: 'on' });
+        enableNative({ mode: 'on', threads });
+        const calls = nativeCalls.adam;
+        const be = tf.backend() as unknown as { numDataIds(): number };
+        const before = be.numDataIds();
+        const got = update([p, g, m, v], s);
+        assert.equal(be.numDataIds(), before, 'no buffers left behind');
+        assert.equal(nativeCalls.adam, calls + 1, `n=${n}: ran natively`);
+        for (const [i, name] of ['p', 'm', 'v'].entries()) {
+          assert.ok(relErr(got[i], want[i]) < 1e-5, `${threads} threads n=${n} step ${step} ${name}: relative error ${relErr(got[i], want[i])} against the JS loop`);
+          assert.ok(relErr(got[i], wasm[i]) < 1e-5, `${threads} threads n=${n} step ${step} ${name}: relative error ${relErr(got[i], wasm[i])} against wasm`);
+        }
+        // The step itself, not just the unchanged parts: p moved, by about lr per element or more (m / sqrt(v) is not bounded for random moments).
+        const moved = got[0].reduce((acc, x, i) => acc + Math.abs(x - p.values[i]), 0) / n;
+        if (n >= 1000) assert.ok(moved > 1e-4 && moved < 1e-1, `n=${n} step ${step}: mean |p' - p| ${moved}`);
+      }
+    }
   }
 });
 

@@ -31,6 +31,11 @@ export interface NativeAddon {
    * SH, SW, DH, DW, padTop, padLeft, padBottom, padRight]; NHWC activations, [KH, KW, Ci, Co] filters.
    */
   conv(heap: Uint8Array, kind: 0 | 1 | 2, geom: number[], off0: number, off1: number, offOut: number): void;
+  /** y = exp(x) (op 0) or log1p(x) (op 1) over `count` floats, vectorised (glibc's libmvec). Absent from older builds. */
+  unary?(heap: Uint8Array, op: 0 | 1, xOff: number, yOff: number, count: number): void;
+  /** One Adam step (kernels/adam_update.ts): p', m', v' from p, g, m, v; coefficients as GenlabAdamUpdate's wasm version takes them. Absent from older builds. */
+  adam?(heap: Uint8Array, pOff: number, gOff: number, mOff: number, vOff: number, pOutOff: number, mOutOff: number, vOutOff: number, count: number,
+    beta1: number, a1: number, beta2: number, a2: number, k: number, r: number, eps: number): void;
   setThreads(n: number): void;
   /**
    * Multiply-adds from which a product (gemm) or convolution (conv) runs on every thread rather

@@ -1,6 +1,6 @@
 /**
  * Native kernels for the wasm backend: BatchMatMul, Conv2D, Conv2DBackpropInput (also the
- * forward pass of conv2dTranspose) and Conv2DBackpropFilter through genlab's addon, in place on
+ * forward pass of conv2dTranspose), Conv2DBackpropFilter, Exp, Log1p and the pack's Adam update through genlab's addon, in place on
  * the wasm heap: inputs are read where the tensors live and outputs are allocated with the
  * backend's makeOutput and written there, so no tensor is copied in or out.
  *
@@ -10,10 +10,13 @@
  * while inactive, goes to the kernel that was registered before, so switching is free.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, broadcast_util, util, BatchMatMul, Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
+import { backend_util, broadcast_util, util, BatchMatMul, Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput, Exp, Log1p } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapKernelsFor } from '../wasm/heap_kernels.js';
 import type { NativeAddon } from './addon.js';
+import { ADAM_UPDATE, adamUpdateConfigs, type AdamStep } from '../kernels/adam_update.js';
+import { registerOnce } from '../kernels/register.js';
+import { runOnArrays } from '../kernels/heap.js';
 
 type WasmBackend = tf.KernelBackend & {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
@@ -23,7 +26,7 @@ type WasmBackend = tf.KernelBackend & {
 let addon: NativeAddon | null = null;
 let active = false;
 /** Native calls made since load (tests check that the native path really ran). */
-export const nativeCalls = { gemm: 0, conv: 0 };
+export const nativeCalls = { gemm: 0, conv: 0, unary: 0, adam: 0 };
 
 let view: Uint8Array | null = null;
 
@@ -146,7 +149,37 @@ const conv2dBackpropFilter: KernelFunc = (args) => {
   return dw;
 };
 
+/** Exp (op 0) and Log1p (op 1) on float32 tensors; other dtypes and older addons go to the pack. */
+function unaryKernel(name: string, op: 0 | 1): KernelFunc {
+  return (args) => {
+    const { inputs, backend } = args;
+    const { x } = inputs as { x: TensorInfo };
+    if (!active || !addon!.unary || x.dtype !== 'float32' || util.sizeFromShape(x.shape) === 0) return prev(name)(args);
+    const wb = backend as WasmBackend;
+    const y = wb.makeOutput(x.shape, 'float32');
+    addon!.unary(heapOf(wb), op, offsetOf(wb, x), offsetOf(wb, y), util.sizeFromShape(x.shape));
+    nativeCalls.unary++;
+    return y;
+  };
+}
+
+/** GenlabAdamUpdate (kernels/adam_update.ts) with the addon's update, split over its threads; older addons go to the pack. */
+const adamUpdate: KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args;
+  const { p, g, m, v } = inputs as Record<'p' | 'g' | 'm' | 'v', TensorInfo>;
+  if (!active || !addon!.adam || [p, g, m, v].some((t) => t.dtype !== 'float32')) return prev(ADAM_UPDATE)(args);
+  const s = attrs as unknown as AdamStep;
+  return runOnArrays(backend, [p, g, m, v], [p.shape, p.shape, p.shape], ([pv, gv, mv, vv], [po, mo, vo]) => {
+    addon!.adam!(heapOf(backend as WasmBackend), pv.byteOffset, gv.byteOffset, mv.byteOffset, vv.byteOffset, po.byteOffset, mo.byteOffset, vo.byteOffset,
+      pv.length, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.lr / s.c1, 1 / Math.sqrt(s.c2), s.eps);
+    nativeCalls.adam++;
+  });
+};
+
 const NATIVE: [string, KernelFunc][] = [
+  [ADAM_UPDATE, adamUpdate],
+  [Exp, unaryKernel(Exp, 0)],
+  [Log1p, unaryKernel(Log1p, 1)],
   [BatchMatMul, batchMatMul],
   [Conv2D, conv2d],
   [Conv2DBackpropInput, conv2dBackpropInput],
@@ -162,6 +195,7 @@ export const NATIVE_KERNELS = NATIVE.map(([name]) => name);
  */
 export function installNativeKernels(a: NativeAddon): void {
   if (addon) return;
+  registerOnce(adamUpdateConfigs); // the optimiser registers it on first use; it must be there to be wrapped
   for (const [name, kernelFunc] of NATIVE) {
     fallbacks.set(name, fallbackFor(name));
     const setupFunc = tf.getKernel(name, 'wasm')!.setupFunc;
