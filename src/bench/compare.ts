@@ -29,6 +29,8 @@ export interface CompareOptions {
   workloads: string[];
   steps: number;
   warmup: number;
+  /** Warm-up seconds per workload, for genlab and PyTorch alike (run.ts says why); default 0. */
+  warmupSeconds?: number;
   rounds: number;
   /** genlab's chosen --threads and --native: the configuration `ratio` is about. */
   threads: number;
@@ -162,14 +164,14 @@ export async function runComparison(o: CompareOptions): Promise<Comparison> {
     for (const c of configs) {
       log(`  ${c.label} ...`);
       if (c.kind === 'torch') {
-        const ref = runReference(o.referenceScript!, o.steps, { threads: c.threads, workloads: names, peak: true });
+        const ref = runReference(o.referenceScript!, o.steps, { threads: c.threads, workloads: names, peak: true, warmup: o.warmup, warmupSeconds: o.warmupSeconds });
         torchVersion = ref.torch;
         if (ref.sgemm_gflops) peaks[String(c.threads)].torch.push(ref.sgemm_gflops);
         for (const n of names) figures[n][c.key] = ref.workloads[n]?.median_ms ?? null;
         continue;
       }
       const countFlops = round === 1 && Object.values(flops).some((f) => f === null);
-      const r = runGenlab({ threads: c.threads, native: c.kind === 'native' ? 'on' : 'off', workloads: names, steps: o.steps, warmup: o.warmup, flops: countFlops });
+      const r = runGenlab({ threads: c.threads, native: c.kind === 'native' ? 'on' : 'off', workloads: names, steps: o.steps, warmup: o.warmup, warmupSeconds: o.warmupSeconds, flops: countFlops });
       for (const n of names) {
         const w = r.workloads[n];
         figures[n][c.key] = w?.median_ms ?? null;

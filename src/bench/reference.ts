@@ -23,6 +23,9 @@ export interface ReferenceOptions {
   workloads?: string[];
   /** Also time a 2048^3 product. */
   peak?: boolean;
+  /** Untimed steps first: at least `warmup` (the script's default 3) and for `warmupSeconds` (default 0). */
+  warmup?: number;
+  warmupSeconds?: number;
 }
 
 export const PYTHON = '/usr/bin/python3';
@@ -54,6 +57,8 @@ export function runReference(script: string, steps: number, opts: ReferenceOptio
   if (opts.threads) args.push('--threads', String(opts.threads));
   if (opts.workloads) args.push('--workloads', opts.workloads.join(','));
   if (opts.peak) args.push('--peak');
+  if (opts.warmup !== undefined) args.push('--warmup', String(opts.warmup));
+  if (opts.warmupSeconds !== undefined) args.push('--warmup-seconds', String(opts.warmupSeconds));
   const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new UserError(`reference ${script} failed: ${(r.stderr || '').trim().split('\n').pop()}`);
   const line = r.stdout.trim().split('\n').pop() ?? '';

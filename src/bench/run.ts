@@ -14,7 +14,17 @@ export interface WorkloadTiming {
 
 export interface RunOptions {
   steps: number;
+  /** Untimed steps first: at least this many... */
   warmup: number;
+  /**
+   * ... and until this many seconds have passed (default 0), so that every workload is timed in
+   * its steady state, as a training run spends its hours. genlab's steps speed up over their first
+   * ~50 (measured, mlp-vae with native kernels, medians: steps 4-13 25.4 ms, 14-50 18.1-18.4,
+   * 51-100 15.1; wasm only 48.1 / 45.5-46.7 / 42.0; most likely V8 optimising tfjs's JavaScript),
+   * while PyTorch's are flat from the fourth (20.7 / 20.2-22.0 / 21.5). The reference script
+   * warms up by the same rule.
+   */
+  warmupSeconds?: number;
   profile: boolean;
   onProgress?: (msg: string) => void;
 }
@@ -28,7 +38,8 @@ export async function timeWorkload(spec: WorkloadSpec, opts: RunOptions): Promis
   let w: ReturnType<WorkloadSpec['build']> | null = null;
   try {
     w = spec.build(new Rng(0));
-    for (let i = 0; i < opts.warmup; i++) w.step();
+    const warmUntil = performance.now() + 1000 * (opts.warmupSeconds ?? 0);
+    for (let i = 0; i < opts.warmup || performance.now() < warmUntil; i++) w.step();
     const times: number[] = [];
     for (let i = 0; i < opts.steps; i++) {
       const t0 = performance.now();
