@@ -4,7 +4,7 @@
  *
  *   const info = await initBackend({ backend: 'wasm', threads: 2, native: 'auto' });
  *   console.log(describeBackend(info));
- *   // "backend wasm (genlab kernel pack, simd, 1 thread); native kernels: oneDNN 2.6.3 (products, convolutions), 2 threads"
+ *   // "backend wasm (genlab kernel pack, simd, 1 thread); native kernels: oneDNN 2.6.3 (products, convolutions, Adam, exp, log1p), 2 threads"
  *
  * auto uses the addon when it was built and the backend is wasm; on requires it (a UserError
  * saying why not otherwise); off keeps the wasm path. When they serve, the addon gets genlab's
@@ -31,6 +31,8 @@ export interface NativeStatus {
   threads: number;
   /** The addon's libraries and what runs on them, when active. */
   addon?: NativeAddonInfo;
+  /** The element-wise kernels this build of the addon has (older builds: none). */
+  elementwise?: string[];
   /** Why native kernels are not in use (when not active). */
   reason?: string;
 }
@@ -99,7 +101,8 @@ export function enableNative(opts: NativeOptions = {}): NativeStatus {
   addon.setThreads(threads);
   addon.setParallelMin?.(parallelMin.gemm, parallelMin.conv, parallelMin.split);
   setNativeActive(true);
-  status = { mode, active: true, threads, addon: addon.info() };
+  const elementwise = [...(addon.adam ? ['Adam'] : []), ...(addon.unary ? ['exp', 'log1p'] : [])];
+  status = { mode, active: true, threads, addon: addon.info(), elementwise };
   return status;
 }
 
@@ -114,7 +117,7 @@ export function describeNative(s: NativeStatus = status): string {
   const a = s.addon!;
   const libs = [a.dnnl, a.blas.split(' ').slice(0, 2).join(' ')].filter(Boolean).join(' + ');
   const conv = a.conv === 'dnnl' ? 'convolutions' : 'convolutions by im2col';
-  return `native kernels: ${libs} (products, ${conv}), ${s.threads} thread${s.threads === 1 ? '' : 's'}`;
+  return `native kernels: ${libs} (${['products', conv, ...(s.elementwise ?? [])].join(', ')}), ${s.threads} thread${s.threads === 1 ? '' : 's'}`;
 }
 
 export { nativeCalls, NATIVE_KERNELS } from './kernels.js';
