@@ -47,7 +47,9 @@ async function coverage(run: string): Promise<{ modes: number; hq: number }> {
 
 for (const loss of ['ns', 'wgan-gp'] as const) {
   test(`${loss} GAN on ${SOURCE}: at least 7 of 8 modes covered, high-quality share above its floor`, async () => {
-    await initBackend({ backend: 'wasm', threads: 1 });
+    // On the wasm kernels, native ones off: a seeded GAN run follows its arithmetic, and the
+    // threshold was set on these (with native Adam and exp, ns seed 0 covered 6 of 8).
+    await initBackend({ backend: 'wasm', threads: 1, native: 'off' });
     // The family's toy defaults: ns 2,500 steps; wgan-gp 5,000 critic steps = 1,000 generator steps.
     const steps = loss === 'ns' ? 2500 : 5000;
     const run = await trainToy(loss, { steps, sampleEvery: steps, checkpointEvery: 0, logEvery: 50 });
