@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -81,6 +82,13 @@ bool GetHeap(napi_env env, napi_value v, Heap* heap) {
 
 bool GetInt64(napi_env env, napi_value v, int64_t* out) {
   return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+/** argv[first .. first + count) as integers into out; false at the first that is not one. */
+bool GetInt64s(napi_env env, const napi_value* argv, int first, int count, int64_t* out) {
+  for (int i = 0; i < count; i++)
+    if (!GetInt64(env, argv[first + i], &out[i])) return false;
+  return true;
 }
 
 napi_value Throw(napi_env env, const std::string& msg) {
@@ -266,10 +274,15 @@ void GemmPart(const GemmArgs& g, int part, int parts) {
   }
 }
 
-void SplitGemm(const GemmArgs& g, int parts) {
-  for (int p = 1; p < parts; p++) Helper(p - 1).Start([&g, p, parts] { GemmPart(g, p, parts); });
-  GemmPart(g, 0, parts);
+// Runs part(0) .. part(parts - 1) at once: the first on the calling thread, the others on helpers.
+void RunParts(int parts, const std::function<void(int)>& part) {
+  for (int p = 1; p < parts; p++) Helper(p - 1).Start([&part, p] { part(p); });
+  part(0);
   for (int p = 1; p < parts; p++) Helper(p - 1).Wait();
+}
+
+void SplitGemm(const GemmArgs& g, int parts) {
+  RunParts(parts, [&g, parts](int p) { GemmPart(g, p, parts); });
 }
 
 // gemm(heap, batch, transA, transB, M, N, K, aOff, bOff, cOff, strideA, strideB)
@@ -636,8 +649,7 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   Heap heap;
   if (!GetHeap(env, argv[0], &heap)) return Throw(env, "unary: argument 0 must be a Uint8Array over the heap");
   int64_t v[4];
-  for (int i = 0; i < 4; i++)
-    if (!GetInt64(env, argv[i + 1], &v[i])) return Throw(env, "unary: integer arguments expected");
+  if (!GetInt64s(env, argv, 1, 4, v)) return Throw(env, "unary: integer arguments expected");
   if (v[0] != kExp && v[0] != kLog1p) return Throw(env, "unary: op must be 0 (exp) or 1 (log1p)");
   const float* x = At(heap, v[1], v[3]);
   float* y = At(heap, v[2], v[3]);
@@ -717,8 +729,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   Heap heap;
   if (!GetHeap(env, argv[0], &heap)) return Throw(env, "adam: argument 0 must be a Uint8Array over the heap");
   int64_t off[8];
-  for (int i = 0; i < 8; i++)
-    if (!GetInt64(env, argv[i + 1], &off[i])) return Throw(env, "adam: integer offsets and count expected");
+  if (!GetInt64s(env, argv, 1, 8, off)) return Throw(env, "adam: integer offsets and count expected");
   double c[7];
   for (int i = 0; i < 7; i++)
     if (napi_get_value_double(env, argv[i + 9], &c[i]) != napi_ok) return Throw(env, "adam: numeric coefficients expected");
@@ -736,9 +747,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   const int parts = n >= kAdamSplitMin ? g_threads : 1;
   // Slab edges on multiples of 16 elements (whole vectors).
   auto edge = [&](int part) { return std::min(n, (n / 16) * part / parts * 16 + (part == parts ? n : 0)); };
-  for (int p = 1; p < parts; p++) Helper(p - 1).Start([&a, &edge, p] { AdamRange(a, edge(p), edge(p + 1)); });
-  AdamRange(a, 0, edge(1));
-  for (int p = 1; p < parts; p++) Helper(p - 1).Wait();
+  RunParts(parts, [&a, &edge](int p) { AdamRange(a, edge(p), edge(p + 1)); });
   return nullptr;
 }
 
