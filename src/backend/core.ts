@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { UserError } from '../util/errors.js';
 import { registerWasmKernelPack } from './kernels/index.js';
+import { heapKernelsFor } from './wasm/heap_kernels.js';
 
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'node';
 /** Native kernels for the wasm backend (Node, when genlab's addon is built): see backend/native. */
@@ -20,6 +21,8 @@ export interface BackendInfo {
   threads: number;
   kernelPack: boolean;
   simd: boolean;
+  /** Whether genlab's own wasm module runs its relaxed-SIMD variant (fused multiply-adds), picked at load time. */
+  relaxedSimd?: boolean;
   /** Whether native kernels serve the wasm backend, and the start-up line saying what is in use (platforms that have them). */
   native?: { active: boolean; description: string };
 }
@@ -155,7 +158,8 @@ async function startBackend(opts: InitBackendOptions): Promise<BackendInfo> {
     if (ok) {
       registerWasmKernelPack();
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-      current = { choice, info: { name: 'wasm', threads, kernelPack: true, simd } };
+      const relaxedSimd = heapKernelsFor(tf.backend())?.relaxed ?? false; // instantiates genlab's module: the variant is fixed from here
+      current = { choice, info: { name: 'wasm', threads, kernelPack: true, simd, relaxedSimd } };
       return current.info;
     }
     if (choice === 'wasm') throw new UserError('--backend wasm: the wasm backend failed to start');
@@ -170,6 +174,6 @@ async function startBackend(opts: InitBackendOptions): Promise<BackendInfo> {
 export function describeBackend(info: BackendInfo): string {
   if (info.name === 'tensorflow') return 'backend node (@tensorflow/tfjs-node)';
   if (info.name === 'cpu') return 'backend cpu (plain JavaScript, 1 thread)';
-  const parts = [info.kernelPack ? 'genlab kernel pack' : 'stock kernels', info.simd ? 'simd' : 'no simd', `${info.threads} thread${info.threads === 1 ? '' : 's'}`];
+  const parts = [info.kernelPack ? 'genlab kernel pack' : 'stock kernels', info.simd ? (info.relaxedSimd ? 'relaxed simd' : 'simd') : 'no simd', `${info.threads} thread${info.threads === 1 ? '' : 's'}`];
   return `backend wasm (${parts.join(', ')})${info.native ? `; ${info.native.description}` : ''}`;
 }

@@ -328,12 +328,12 @@ test('setParallelMin: products and convolutions below the default sizes, run on 
   }
 });
 
-test('threads: with native kernels the wasm module runs one and the addon all of them; without, the wasm module all', async (t) => {
+test('threads: with native kernels the wasm module runs one and the addon all of them; without, the wasm module all; the line names the wasm module variant', async (t) => {
   if (skipUnlessBuilt(t)) return;
-  // A fresh process each: the wasm module's threads are fixed when it first starts.
-  const line = (native: 'on' | 'off') => {
+  // A fresh process each: the wasm module's threads and variant are fixed when it first starts.
+  const line = (native: 'on' | 'off', relaxedSimd: 'auto' | 'off') => {
     const code = `const { initBackend, describeBackend } = await import(${JSON.stringify(new URL('../../src/backend/index.ts', import.meta.url).href)}); console.log(describeBackend(await initBackend({ backend: 'wasm', threads: 2, native: '${native}' })));`;
-    const env: NodeJS.ProcessEnv = { ...process.env, GENLAB_NATIVE: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, GENLAB_NATIVE: '', GENLAB_RELAXED_SIMD: relaxedSimd === 'off' ? 'off' : '' };
     delete env.NODE_TEST_CONTEXT; // else the child reports to this test runner
     const dir = mkdtempSync(join(tmpdir(), 'genlab-threads-'));
     writeFileSync(join(dir, 'start.mts'), code);
@@ -342,8 +342,9 @@ test('threads: with native kernels the wasm module runs one and the addon all of
     assert.equal(r.status, 0, r.stderr.split('\n').filter((l) => /Error/.test(l) && l.length < 400).join(' / '));
     return r.stdout.trim();
   };
-  assert.match(line('on'), /^backend wasm \(genlab kernel pack, simd, 1 thread\); native kernels: .*, 2 threads$/);
-  assert.match(line('off'), /^backend wasm \(genlab kernel pack, simd, 2 threads\); native kernels off \(--native off\)$/);
+  // Node 20 validates relaxed SIMD after the V8 flag relaxed_simd_node.ts sets; Node 22+ by default.
+  assert.match(line('on', 'auto'), /^backend wasm \(genlab kernel pack, relaxed simd, 1 thread\); native kernels: .*, 2 threads$/);
+  assert.match(line('off', 'off'), /^backend wasm \(genlab kernel pack, simd, 2 threads\); native kernels off \(--native off\)$/);
 });
 
 test('GENLAB_NATIVE_PARALLEL_MIN: two or three integers, else a UserError naming it', () => {

@@ -4,7 +4,7 @@
  *
  *   const info = await initBackend({ backend: 'wasm', threads: 2, native: 'auto' });
  *   console.log(describeBackend(info));
- *   // "backend wasm (genlab kernel pack, simd, 1 thread); native kernels: oneDNN 2.6.3 (products, convolutions, Adam, exp, log1p), 2 threads"
+ *   // "backend wasm (genlab kernel pack, relaxed simd, 1 thread); native kernels: oneDNN 2.6.3 (products, convolutions, Adam, exp, log1p), 2 threads"
  *
  * auto uses the addon when it was built and the backend is wasm; on requires it (a UserError
  * saying why not otherwise); off keeps the wasm path. When they serve, the addon gets genlab's
