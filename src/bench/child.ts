@@ -19,6 +19,7 @@ export interface ChildOptions {
   steps: number;
   warmup: number;
   warmupSeconds?: number;
+  timedSeconds?: number;
   /** Count each workload's FLOPs per step (one profiled step). */
   flops: boolean;
 }
@@ -36,7 +37,7 @@ export async function runChild(o: ChildOptions): Promise<ChildResult> {
   const native = nativeStatus();
   const out: ChildResult = { backend: describeBackend(info), native: describeNative(native), nativeActive: native.active, threads: native.active ? native.threads : info.threads, workloads: {} };
   for (const spec of WORKLOADS.filter((w) => o.workloads.includes(w.name))) {
-    const r = await timeWorkload(spec, { steps: o.steps, warmup: o.warmup, warmupSeconds: o.warmupSeconds, profile: false });
+    const r = await timeWorkload(spec, { steps: o.steps, warmup: o.warmup, warmupSeconds: o.warmupSeconds, timedSeconds: o.timedSeconds, profile: false });
     const row: ChildResult['workloads'][string] = { params: r.params, median_ms: r.median_ms, min_ms: r.min_ms, ...(r.error ? { error: r.error } : {}) };
     if (o.flops && !r.error) {
       const w = spec.build(new Rng(0));

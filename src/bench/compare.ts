@@ -1,8 +1,9 @@
 /**
  * `genlab bench --reference`: genlab on the wasm path alone and with the native kernels, and
- * PyTorch, each at 1 and at 2 threads, in the same run. Every round runs each configuration
- * once (genlab's in fresh processes, see child.ts, since the wasm module's threads are fixed
- * when it starts), so ratios are taken within a round and reported as medians over rounds.
+ * PyTorch, each at 1 and at 2 threads, in the same run. Every round runs each workload in each
+ * configuration once, one workload through all configurations before the next (each in a fresh
+ * process, see child.ts, since the wasm module's threads are fixed when it starts), so ratios
+ * are taken within a round between timings seconds apart, and reported as medians over rounds.
  * Each workload's FLOPs per step (flops.ts) give achieved GFLOP/s, reported against the
  * machine's sgemm peak measured in the same run at the same thread count.
  */
@@ -31,6 +32,8 @@ export interface CompareOptions {
   warmup: number;
   /** Warm-up seconds per workload, for genlab and PyTorch alike (run.ts says why); default 0. */
   warmupSeconds?: number;
+  /** Timed steps go on for at least this many seconds (run.ts says why), genlab and PyTorch alike; default 0. */
+  timedSeconds?: number;
   rounds: number;
   /** genlab's chosen --threads and --native: the configuration `ratio` is about. */
   threads: number;
@@ -161,25 +164,27 @@ export async function runComparison(o: CompareOptions): Promise<Comparison> {
       const p = nativeSgemmPeak(n);
       if (p !== null) peaks[String(n)].native.push(p);
     }
-    for (const c of configs) {
-      log(`  ${c.label} ...`);
-      if (c.kind === 'torch') {
-        const ref = runReference(o.referenceScript!, o.steps, { threads: c.threads, workloads: names, peak: true, warmup: o.warmup, warmupSeconds: o.warmupSeconds });
-        torchVersion = ref.torch;
-        if (ref.sgemm_gflops) peaks[String(c.threads)].torch.push(ref.sgemm_gflops);
-        for (const n of names) figures[n][c.key] = ref.workloads[n]?.median_ms ?? null;
-        continue;
-      }
-      const countFlops = round === 1 && Object.values(flops).some((f) => f === null);
-      const r = runGenlab({ threads: c.threads, native: c.kind === 'native' ? 'on' : 'off', workloads: names, steps: o.steps, warmup: o.warmup, warmupSeconds: o.warmupSeconds, flops: countFlops });
-      for (const n of names) {
+    // One workload at a time through every configuration, so that the timings a ratio pairs are
+    // seconds apart rather than minutes: a shared machine's speed drifts by tens of percent over
+    // minutes (seen here: the same PyTorch mlp-vae step at 9.7 and at 14.2 ms in one run).
+    for (const n of names) {
+      for (const c of configs) {
+        if (c.kind === 'torch') {
+          const peak = n === names[0]; // torch.mm's 2048^3 product once a round per thread setting
+          const ref = runReference(o.referenceScript!, o.steps, { threads: c.threads, workloads: [n], peak, warmup: o.warmup, warmupSeconds: o.warmupSeconds, timedSeconds: o.timedSeconds });
+          torchVersion = ref.torch;
+          if (ref.sgemm_gflops) peaks[String(c.threads)].torch.push(ref.sgemm_gflops);
+          figures[n][c.key] = ref.workloads[n]?.median_ms ?? null;
+          continue;
+        }
+        const r = runGenlab({ threads: c.threads, native: c.kind === 'native' ? 'on' : 'off', workloads: [n], steps: o.steps, warmup: o.warmup, warmupSeconds: o.warmupSeconds, timedSeconds: o.timedSeconds, flops: flops[n] === null });
         const w = r.workloads[n];
         figures[n][c.key] = w?.median_ms ?? null;
         if (w) params[n] = w.params;
         if (w?.flops !== undefined) flops[n] ??= w.flops;
         if (w?.error) errors[n][c.key] = w.error;
       }
-      log(`    ${names.map((n) => `${n} ${figures[n][c.key]?.toFixed(1) ?? '-'} ms`).join(', ')}`);
+      log(`  ${n}: ${configs.map((c) => `${c.label} ${figures[n][c.key]?.toFixed(1) ?? '-'}`).join(', ')} ms`);
     }
     for (const n of names) rounds[n].push(figures[n]);
   }

@@ -26,6 +26,8 @@ export interface ReferenceOptions {
   /** Untimed steps first: at least `warmup` (the script's default 3) and for `warmupSeconds` (default 0). */
   warmup?: number;
   warmupSeconds?: number;
+  /** Timed steps: at least `steps` and for `timedSeconds` (default 0). */
+  timedSeconds?: number;
 }
 
 export const PYTHON = '/usr/bin/python3';
@@ -59,6 +61,7 @@ export function runReference(script: string, steps: number, opts: ReferenceOptio
   if (opts.peak) args.push('--peak');
   if (opts.warmup !== undefined) args.push('--warmup', String(opts.warmup));
   if (opts.warmupSeconds !== undefined) args.push('--warmup-seconds', String(opts.warmupSeconds));
+  if (opts.timedSeconds !== undefined) args.push('--timed-seconds', String(opts.timedSeconds));
   const r = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new UserError(`reference ${script} failed: ${(r.stderr || '').trim().split('\n').pop()}`);
   const line = r.stdout.trim().split('\n').pop() ?? '';

@@ -1,4 +1,4 @@
-/** Times the workloads: warm-up steps, then the median of N timed steps. */
+/** Times the workloads: warm-up steps, then the median of the timed steps (at least N, and for at least S seconds). */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../util/rng.js';
 import type { WorkloadSpec } from './workload.js';
@@ -25,6 +25,13 @@ export interface RunOptions {
    * warms up by the same rule.
    */
   warmupSeconds?: number;
+  /**
+   * Timed steps go on past `steps` until this many seconds have passed (default 0). The median of
+   * 10 steps of a 10 ms workload covers 0.1 s, and a shared machine's slow spells last longer than
+   * that: more steps of the short workloads keep one spell from setting a round's median. The
+   * reference script times by the same rule.
+   */
+  timedSeconds?: number;
   profile: boolean;
   onProgress?: (msg: string) => void;
 }
@@ -41,11 +48,12 @@ export async function timeWorkload(spec: WorkloadSpec, opts: RunOptions): Promis
     const warmUntil = performance.now() + 1000 * (opts.warmupSeconds ?? 0);
     for (let i = 0; i < opts.warmup || performance.now() < warmUntil; i++) w.step();
     const times: number[] = [];
-    for (let i = 0; i < opts.steps; i++) {
+    const timeUntil = performance.now() + 1000 * (opts.timedSeconds ?? 0);
+    for (let i = 0; i < opts.steps || performance.now() < timeUntil; i++) {
       const t0 = performance.now();
       w.step();
       times.push(performance.now() - t0);
-      opts.onProgress?.(`${spec.name}: step ${i + 1}/${opts.steps} ${times[i].toFixed(1)} ms`);
+      opts.onProgress?.(`${spec.name}: step ${i + 1} ${times[i].toFixed(1)} ms`);
     }
     const result: WorkloadTiming = { params: w.params, median_ms: median(times), min_ms: Math.min(...times) };
     if (opts.profile) result.profile = await profileStep(w);

@@ -1,6 +1,7 @@
 /**
  * timeWorkload's warm-up rule (run.ts): untimed steps for at least `warmup` steps and for at
- * least `warmupSeconds`, then exactly `steps` timed ones; the reference script takes the same rule.
+ * least `warmupSeconds`, then timed ones for at least `steps` and at least `timedSeconds`; the
+ * reference script takes the same rules.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,4 +44,20 @@ test('bench warm-up: at least N steps and at least S seconds, then exactly the t
   const slow = fake(30);
   await timeWorkload(slow.spec, { steps: 2, warmup: 3, warmupSeconds: 0.01, profile: false });
   assert.equal(slow.calls(), 3 + 2, 'steps longer than the seconds: the step count rules');
+});
+
+test('bench timing: at least N timed steps and at least S seconds of them; the median over all of them', async () => {
+  const quick = fake(4);
+  const t0 = performance.now();
+  const r = await timeWorkload(quick.spec, { steps: 3, warmup: 1, timedSeconds: 0.15, profile: false });
+  const elapsed = performance.now() - t0;
+  const timed = quick.calls() - 1;
+  // Steps of at least 4 ms for 0.15 s: at most 37 + the one that crosses the line, and the timing
+  // really went on for 0.15 s (3 steps of 4 ms take 12; more of them unless the machine stretched them).
+  assert.ok(timed >= 3 && timed <= 38, `timed steps ${timed}`);
+  assert.ok(elapsed >= 150, `elapsed ${elapsed} ms`);
+  assert.ok(r.median_ms! >= 4 && r.min_ms! >= 4, `median ${r.median_ms}, min ${r.min_ms}`);
+  const slow = fake(30);
+  await timeWorkload(slow.spec, { steps: 2, warmup: 1, timedSeconds: 0.01, profile: false });
+  assert.equal(slow.calls(), 1 + 2, 'steps longer than the seconds: the step count rules');
 });

@@ -13,19 +13,22 @@ import { nativeModeFromEnv } from '../../backend/native/index.js';
 import { Rng } from '../../util/rng.js';
 
 const usage = `usage: genlab bench [--workload NAME[,NAME]] [--backend auto|wasm|cpu|node] [--threads N]
-                    [--native auto|on|off] [--steps N] [--warmup N] [--warmup-seconds S] [--reference]
-                    [--reference-script PATH] [--rounds K] [--json] [--profile]
+                    [--native auto|on|off] [--steps N] [--timed-seconds S] [--warmup N] [--warmup-seconds S]
+                    [--reference] [--reference-script PATH] [--rounds K] [--json] [--profile]
 
-Times one training step of each workload of shared/bench/WORKLOADS.md (median of --steps, default 10)
-and reports its GFLOP/s (FLOPs counted from the step's products and convolutions). Untimed
+Times one training step of each workload of shared/bench/WORKLOADS.md: the median over at least
+--steps (default 10) timed steps and for at least --timed-seconds (default 2: a short workload's
+median then covers more than one slow spell of a shared machine), and reports its GFLOP/s (FLOPs
+counted from the step's products and convolutions). Untimed
 steps come first: at least --warmup (default 3) and for at least --warmup-seconds (default 2),
 for genlab and PyTorch alike, so that steps are timed in their steady state (genlab's speed up
 over their first ~50 as V8 optimises; PyTorch's do not).
 --native auto|on|off: native matrix products and convolutions for the wasm backend (the addon
 npm install builds when it can; default GENLAB_NATIVE, else auto: used when built).
 --reference compares, in the same run: genlab on the wasm path alone, genlab with the native
-kernels, and the PyTorch reference, each at 1 and at 2 threads (genlab's in fresh processes),
-with achieved GFLOP/s against the machine's sgemm peak measured in the run. A workload's ratio
+kernels, and the PyTorch reference, each at 1 and at 2 threads (each in a fresh process, one
+workload through all six before the next), with achieved GFLOP/s against the machine's sgemm
+peak measured in the run. A workload's ratio
 is genlab as chosen (--native, --threads) over PyTorch at its faster thread setting.
 --rounds K repeats every configuration K times; times are medians over the rounds, ratios the
 median of the rounds' own ratios (default 1; use 3 or more on a noisy machine).
@@ -40,7 +43,7 @@ export const command: Command = {
       argv,
       {
         workload: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, steps: { type: 'string' },
-        warmup: { type: 'string' }, 'warmup-seconds': { type: 'string' }, reference: { type: 'boolean' }, 'reference-script': { type: 'string' },
+        warmup: { type: 'string' }, 'warmup-seconds': { type: 'string' }, 'timed-seconds': { type: 'string' }, reference: { type: 'boolean' }, 'reference-script': { type: 'string' },
         json: { type: 'boolean' }, profile: { type: 'boolean' }, rounds: { type: 'string' }, native: { type: 'string' },
       },
       'bench',
@@ -54,6 +57,7 @@ export const command: Command = {
     const steps = int(a, 'steps', 10, 1)!;
     const warmup = int(a, 'warmup', 3, 0)!;
     const warmupSeconds = num(a, 'warmup-seconds', 2, 0)!;
+    const timedSeconds = num(a, 'timed-seconds', 2, 0)!;
     const roundCount = int(a, 'rounds', 1, 1)!;
     const json = flag(a, 'json');
     const wantRef = flag(a, 'reference');
@@ -69,7 +73,7 @@ export const command: Command = {
       const threads = Math.max(1, Math.min(8, threadsArg ?? Number(process.env.GENLAB_THREADS ?? availableParallelism())));
       let c;
       try {
-        c = await runComparison({ workloads: names, steps, warmup, warmupSeconds, rounds: roundCount, threads, native: native ?? 'auto', referenceScript: script, onProgress: log });
+        c = await runComparison({ workloads: names, steps, warmup, warmupSeconds, timedSeconds, rounds: roundCount, threads, native: native ?? 'auto', referenceScript: script, onProgress: log });
       } catch (e) {
         if ((e as Error).message.startsWith('--native on')) throw new UserError((e as Error).message);
         throw e;
@@ -84,7 +88,7 @@ export const command: Command = {
     for (const s of specs) {
       log(`${s.name}: ${s.description}`);
       const timings: WorkloadTiming[] = [];
-      for (let round = 1; round <= roundCount; round++) timings.push(await timeWorkload(s, { steps, warmup, warmupSeconds, profile: flag(a, 'profile') && round === 1 }));
+      for (let round = 1; round <= roundCount; round++) timings.push(await timeWorkload(s, { steps, warmup, warmupSeconds, timedSeconds, profile: flag(a, 'profile') && round === 1 }));
       const ok = timings.filter((t) => t.median_ms !== null);
       const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
       const r: WorkloadTiming = ok.length
