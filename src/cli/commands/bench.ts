@@ -19,10 +19,10 @@ const usage = `usage: genlab bench [--workload NAME[,NAME]] [--backend auto|wasm
 Times one training step of each workload of shared/bench/WORKLOADS.md: the median over at least
 --steps (default 10) timed steps and for at least --timed-seconds (default 2: a short workload's
 median then covers more than one slow spell of a shared machine), and reports its GFLOP/s (FLOPs
-counted from the step's products and convolutions). Untimed
-steps come first: at least --warmup (default 3) and for at least --warmup-seconds (default 2),
-for genlab and PyTorch alike, so that steps are timed in their steady state (genlab's speed up
-over their first ~50 as V8 optimises; PyTorch's do not).
+counted from the step's products and convolutions). Untimed steps come first: at least --warmup
+(default 3) and for at least --warmup-seconds (default 2). Both rules hold for genlab and PyTorch
+alike, so that steps are timed in their steady state (genlab's speed up over their first ~50 as
+V8 optimises; PyTorch's do not).
 --native auto|on|off: native matrix products and convolutions for the wasm backend (the addon
 npm install builds when it can; default GENLAB_NATIVE, else auto: used when built).
 --reference compares, in the same run: genlab on the wasm path alone, genlab with the native
