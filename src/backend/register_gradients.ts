@@ -29,8 +29,7 @@ for (const kernelName of ['Greater', 'Less', 'LessEqual', 'Equal', 'NotEqual']) 
  * 128 x 784 loss on wasm); dy + zeros(x.shape) gives the same values (dy + 0 = dy, dy / n + 0 =
  * dy * 1 / n) from a calloc'd array (0.21 ms). Every loss that sums over pixels pays this once a step.
  */
-function broadcastOverReduced(dy: Tensor, x: Tensor, axis: number | number[]): Tensor {
-  const axes = util.parseAxisParam(axis, x.shape);
+function broadcastOverReduced(dy: Tensor, x: Tensor, axes: number[]): Tensor {
   const expandedShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   return add(reshape(dy, expandedShape), zeros(x.shape, 'float32'));
 }
@@ -40,7 +39,7 @@ registerGradient({
   inputsToSave: ['x'],
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
     const [x] = saved;
-    return { x: () => broadcastOverReduced(dy as Tensor, x, attrs.axis as number | number[]) };
+    return { x: () => broadcastOverReduced(dy as Tensor, x, util.parseAxisParam(attrs.axis as number | number[], x.shape)) };
   },
 });
 

@@ -28,8 +28,8 @@ npm install builds when it can; default GENLAB_NATIVE, else auto: used when buil
 --reference compares, in the same run: genlab on the wasm path alone, genlab with the native
 kernels, and the PyTorch reference, each at 1 and at 2 threads (each in a fresh process, one
 workload through all six before the next), with achieved GFLOP/s against the machine's sgemm
-peak measured in the run. A workload's ratio
-is genlab as chosen (--native, --threads) over PyTorch at its faster thread setting.
+peak measured in the run. A workload's ratio is genlab as chosen (--native, --threads) over
+PyTorch at its faster thread setting.
 --rounds K repeats every configuration K times; times are medians over the rounds, ratios the
 median of the rounds' own ratios (default 1; use 3 or more on a noisy machine).
 Workloads: ${WORKLOADS.map((w) => w.name).join(', ')}`;
